@@ -1,0 +1,216 @@
+"""The command line: parse arguments, load the config, call one function per command.
+
+Only this module prints, configures logging, reads the clock for a cycle and
+turns errors into exit codes: 2 for a bad config or bad input, 1 for any other
+failure we can explain, 0 otherwise (a cycle where some sources failed is still
+a completed cycle).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from store import StoreUnavailable, open_store
+from store import stories as story_rows
+
+from . import __version__, config
+from .clock import utc_now
+from .cycle import CycleSummary, run_cycle
+from .errors import ConfigError, FeedsError
+from .model import SourceResult
+from .publish import publish_all
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, args.log_level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(f"error: config: {exc}", file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:
+        print(f"error: the database cannot be opened: {exc}", file=sys.stderr)
+        return 1
+    except FeedsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="feeds", description="Aggregate Vietnamese news sources and publish their feeds."
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="config file (default: $FEEDS_CONFIG, then ./config.toml)",
+    )
+    parser.add_argument(
+        "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
+    )
+    parser.add_argument("--version", action="version", version=f"feeds {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="one full cycle: fetch, store, deduplicate, publish")
+    run.add_argument("--force", action="store_true", help="also fetch sources that are backing off")
+    run.set_defaults(handler=cmd_run)
+
+    publish = commands.add_parser("publish", help="regenerate every published file, no fetching")
+    publish.set_defaults(handler=cmd_publish)
+
+    check = commands.add_parser("check", help="validate the config")
+    check.set_defaults(handler=cmd_check)
+
+    stories = commands.add_parser("stories", help="the newest deduplicated stories")
+    stories.add_argument("--category", metavar="SLUG")
+    stories.add_argument("--limit", type=int, default=30)
+    stories.add_argument("--json", action="store_true", help="machine-readable output")
+    stories.set_defaults(handler=cmd_stories)
+    return parser
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    if args.config is not None:
+        return Path(args.config)
+    return Path(os.environ.get("FEEDS_CONFIG") or "config.toml")
+
+
+def _load(args: argparse.Namespace) -> config.Config:
+    return config.load(_config_path(args))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    print(
+        f"{cfg.path}: valid: {len(cfg.sources)} sources, {len(cfg.categories)} categories,"
+        f" {len(cfg.featured)} featured lists"
+    )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    db = open_store(cfg.store_path)
+    progress = _Progress(sys.stderr, total=sum(1 for s in cfg.sources if s.enabled))
+    summary = run_cycle(cfg, db, now=utc_now(), force=args.force, on_result=progress.step)
+    progress.done()
+    _print_summary(summary, sys.stdout)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    db = open_store(cfg.store_path)
+    report = publish_all(cfg, db, now=utc_now())
+    print(
+        f"published {len(report.written)} files ({report.unchanged} unchanged) in {cfg.publish_dir}"
+    )
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    if args.category and cfg.category(args.category) is None:
+        raise ConfigError("--category", f"{args.category!r} is not a declared category")
+    db = open_store(cfg.store_path)
+    rows = story_rows.newest(db, category=args.category, limit=args.limit)
+    if args.json:
+        print(json.dumps([_story_json(s) for s in rows], ensure_ascii=False, indent=2))
+        return 0
+    zone = cfg.site.zone
+    for story in rows:
+        when = _local(story.published, zone)
+        print(f"{when}  {story.article.title}")
+        print(f"                  {story.article.source}: {story.article.link}")
+        for copy in story.copies:
+            print(f"                  {copy.source}: {copy.link}")
+        print(f"                  id {story.id}")
+    if not rows:
+        print("no stories yet: run `feeds run` first")
+    return 0
+
+
+def _local(iso_text: str, zone: Any) -> str:
+    from .clock import from_iso
+
+    return from_iso(iso_text).astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+
+def _story_json(story: story_rows.StoryRow) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.article.title,
+        "url": story.article.link,
+        "source": story.article.source,
+        "published": story.published,
+        "updated": story.updated,
+        "categories": list(story.categories),
+        "copies": [{"source": c.source, "url": c.link} for c in story.copies],
+    }
+
+
+class _Progress:
+    """A one-line counter on a terminal; silent when stderr is a file or pipe."""
+
+    def __init__(self, stream: TextIO, total: int) -> None:
+        self.stream, self.total, self.count = stream, total, 0
+        self.live = stream.isatty()
+
+    def step(self, result: SourceResult) -> None:
+        self.count += 1
+        if self.live:
+            self.stream.write(f"\r\x1b[K[{self.count}/{self.total}] {result.source}: {result.status}")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _print_summary(summary: CycleSummary, out: TextIO) -> None:
+    rows = sorted(summary.results, key=lambda r: (r.status != "failed", r.source.casefold()))
+    width = max([len(r.source) for r in rows] + [6])
+    out.write(f"{'source':<{width}}  {'status':<12} {'new':>5} {'upd':>5} {'dup':>5} {'sec':>6}\n")
+    for r in rows:
+        out.write(
+            f"{r.source:<{width}}  {r.status:<12} {r.new:>5} {r.updated:>5} {r.duplicate:>5}"
+            f" {r.seconds:>6.2f}\n"
+        )
+    problems = [r for r in rows if r.error]
+    if problems:
+        out.write("\n")
+        for r in problems:
+            out.write(f"{r.status}: {r.source}: {r.error}\n")
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("new", "updated", "duplicate")}
+    failed = len(summary.failed)
+    out.write(
+        f"\n{len(rows)} sources, {failed} failed; {totals['new']} new stories,"
+        f" {totals['updated']} updated, {totals['duplicate']} copies of known stories;"
+        f" {summary.seconds:.1f}s\n"
+    )
+    if summary.published:
+        report = summary.published
+        out.write(
+            f"published {len(report.written)} files ({report.unchanged} unchanged);"
+            f" feed 'all' has {report.items.get('all', 0)} items\n"
+        )

@@ -1,0 +1,437 @@
+"""config.toml -> frozen dataclasses, with errors that name the key and the line.
+
+`load(path)` parses the file once with tomllib and validates every key: unknown
+keys, wrong types, bad durations, URLs, slugs and names, duplicates and undeclared
+categories all raise ConfigError("sources[3].interval", "...", line=42). Editing
+the file for `feeds sources add/remove` lives in sources_edit.py (tomlkit).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import USER_AGENT
+from .clock import parse_duration
+from .errors import ConfigError
+from .text import clean_line, fold
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KINDS = ("feed", "html", "sitemap")
+RESERVED_SLUGS = frozenset({"all"})
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    base_url: str
+    language: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """[fetch]: limits of the HTTP client (defaults suit a few hundred sources)."""
+
+    timeout: timedelta = timedelta(seconds=20)
+    max_bytes: int = 15_000_000
+    concurrency: int = 16
+    per_host: int = 2
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+    kind: str = "feed"
+    category: str | None = None
+    interval: timedelta | None = None
+    link_pattern: str | None = None
+    enabled: bool = True
+
+    @property
+    def is_local(self) -> bool:
+        return not self.url.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Featured:
+    slug: str
+    title: str
+    size: int = 10
+    window: timedelta = timedelta(hours=72)
+    sections: tuple[str, ...] = ()
+    pin: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    site: Site
+    store_path: Path
+    publish_dir: Path
+    items_per_feed: int
+    host: str
+    port: int
+    interval: timedelta
+    fetch: FetchSettings
+    categories: tuple[Category, ...]
+    sources: tuple[Source, ...]
+    featured: tuple[Featured, ...] = field(default=())
+
+    def source_interval(self, source: Source) -> timedelta:
+        return source.interval or self.interval
+
+    def category(self, slug: str) -> Category | None:
+        return next((c for c in self.categories if c.slug == slug), None)
+
+    def label_index(self) -> dict[str, str]:
+        """Folded category names and aliases -> slug, for matching articles' labels."""
+        index: dict[str, str] = {}
+        for cat in self.categories:
+            for label in (cat.name, cat.slug, *cat.aliases):
+                index.setdefault(fold(label), cat.slug)
+        return index
+
+    def local_path(self, url: str) -> Path:
+        """The file a local source reads: `file:` URLs and paths, relative to the config."""
+        raw = url.removeprefix("file://") if url.startswith("file://") else url
+        raw = raw.removeprefix("file:")
+        path = Path(raw)
+        return path if path.is_absolute() else self.path.parent / path
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def load(path: Path) -> Config:
+    """Read and validate config.toml; ConfigError names the first problem found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file not found (pass --config PATH or set FEEDS_CONFIG)")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"cannot be read: {exc}") from exc
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Config:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            path.name, f"not valid TOML: {exc}", int(match.group(1)) if match else None
+        ) from exc
+    return _Validator(text, path.resolve()).config(doc)
+
+
+@dataclass(frozen=True)
+class _Key:
+    types: tuple[type, ...]
+    required: bool = False
+    check: Callable[[Any], Any] | None = None  # converts, or raises ValueError
+
+
+def _str(value: Any) -> str:
+    text = clean_line(value)
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _positive(value: Any) -> int:
+    if isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{value!r} must be a positive whole number")
+    return int(value)
+
+
+def _duration(value: Any) -> timedelta:
+    return parse_duration(value)
+
+
+def _slug(value: Any) -> str:
+    if not SLUG.match(value):
+        raise ValueError(
+            f"{value!r} is not a slug: lower-case ASCII letters, digits and single dashes"
+            " (e.g. chuyen-dong-ha-noi)"
+        )
+    if value in RESERVED_SLUGS:
+        raise ValueError(f"{value!r} is reserved for the feed of every category")
+    return str(value)
+
+
+def _name(value: Any) -> str:
+    name = _str(value)
+    if "/" in name or "\\" in name or name.startswith(".") or any(ord(c) < 32 for c in name):
+        raise ValueError(f"{value!r} may not contain '/', '\\' or control characters")
+    return name
+
+
+def _http_url(value: Any) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return str(value).strip()
+
+
+def _source_url(value: Any) -> str:
+    url = str(value).strip()
+    if url.startswith(("http://", "https://")):
+        return _http_url(url)
+    if url.startswith(("file:", "/", "./", "../")):
+        return url
+    raise ValueError(
+        f"{value!r} is not a URL: write http(s)://…, file:… or a path starting with ./ or /"
+    )
+
+
+def _kind(value: Any) -> str:
+    if value not in KINDS:
+        raise ValueError(f"{value!r} is not a source kind: use one of {', '.join(KINDS)}")
+    return str(value)
+
+
+def _pattern(value: Any) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a regular expression: {exc}") from exc
+    return str(value)
+
+
+def _zone(value: Any) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not a time zone (e.g. Asia/Ho_Chi_Minh)") from exc
+    return str(value)
+
+
+def _port(value: Any) -> int:
+    if isinstance(value, bool) or not 0 < value < 65536:
+        raise ValueError(f"{value!r} is not a TCP port (1-65535)")
+    return int(value)
+
+
+def _strings(item: Callable[[Any], Any] = _str) -> Callable[[Any], tuple[Any, ...]]:
+    def check(values: Any) -> tuple[Any, ...]:
+        for position, value in enumerate(values):
+            if not isinstance(value, str):
+                raise ValueError(f"item {position + 1} is {_type_name(value)}, not a string")
+        return tuple(item(value) for value in values)
+
+    return check
+
+
+_TOP = {
+    "site": _Key((dict,), required=True),
+    "store": _Key((dict,)),
+    "publish": _Key((dict,)),
+    "server": _Key((dict,)),
+    "schedule": _Key((dict,)),
+    "fetch": _Key((dict,)),
+    "categories": _Key((list,)),
+    "sources": _Key((list,)),
+    "featured": _Key((list,)),
+}
+_SITE = {
+    "title": _Key((str,), True, _str),
+    "base_url": _Key((str,), True, _http_url),
+    "language": _Key((str,), False, _str),
+    "timezone": _Key((str,), False, _zone),
+}
+_STORE = {"path": _Key((str,), False, _str)}
+_PUBLISH = {"dir": _Key((str,), False, _str), "items_per_feed": _Key((int,), False, _positive)}
+_SERVER = {"host": _Key((str,), False, _str), "port": _Key((int,), False, _port)}
+_SCHEDULE = {"interval": _Key((str,), False, _duration)}
+_FETCH = {
+    "timeout": _Key((str,), False, _duration),
+    "max_bytes": _Key((int,), False, _positive),
+    "concurrency": _Key((int,), False, _positive),
+    "per_host": _Key((int,), False, _positive),
+    "user_agent": _Key((str,), False, _str),
+}
+_CATEGORY = {
+    "slug": _Key((str,), True, _slug),
+    "name": _Key((str,), True, _name),
+    "aliases": _Key((list,), False, _strings()),
+}
+_SOURCE = {
+    "name": _Key((str,), True, _name),
+    "url": _Key((str,), True, _source_url),
+    "kind": _Key((str,), False, _kind),
+    "category": _Key((str,), False, _str),
+    "interval": _Key((str,), False, _duration),
+    "link_pattern": _Key((str,), False, _pattern),
+    "enabled": _Key((bool,), False),
+}
+_FEATURED = {
+    "slug": _Key((str,), True, _slug),
+    "title": _Key((str,), True, _str),
+    "size": _Key((int,), False, _positive),
+    "window": _Key((str,), False, _duration),
+    "sections": _Key((list,), False, _strings()),
+    "pin": _Key((list,), False, _strings(_http_url)),
+}
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "a string", int: "a number", float: "a number", bool: "true/false"}
+    names |= {list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+class _Validator:
+    def __init__(self, text: str, path: Path) -> None:
+        self.lines = _KeyLines(text)
+        self.path = path
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(key, message, self.lines.find(key))
+
+    def table(self, doc: Any, key: str, spec: Mapping[str, _Key]) -> dict[str, Any]:
+        """Check one table against its spec; returns the converted values present."""
+        if not isinstance(doc, dict):
+            raise self.fail(key, f"must be a table, not {_type_name(doc)}")
+        values: dict[str, Any] = {}
+        for name, value in doc.items():
+            where = f"{key}.{name}" if key else name
+            if name not in spec:
+                known = ", ".join(spec)
+                raise self.fail(where, f"unknown key (known keys here: {known})")
+            rule = spec[name]
+            if not isinstance(value, rule.types) or (
+                isinstance(value, bool) and bool not in rule.types
+            ):
+                wanted = " or ".join(_type_name(t()) for t in rule.types)
+                raise self.fail(where, f"must be {wanted}, not {_type_name(value)}")
+            try:
+                values[name] = rule.check(value) if rule.check else value
+            except ValueError as exc:
+                raise self.fail(where, str(exc)) from None
+        for name, rule in spec.items():
+            if rule.required and name not in doc:
+                raise self.fail(key or name, f"missing required key {name!r}")
+        return values
+
+    def array(self, doc: dict[str, Any], key: str, spec: Mapping[str, _Key]) -> list[dict[str, Any]]:
+        items = doc.get(key, [])
+        return [self.table(item, f"{key}[{i}]", spec) for i, item in enumerate(items)]
+
+    def unique(self, rows: list[dict[str, Any]], array: str, key: str, folded: bool = False) -> None:
+        seen: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            value = fold(row[key]) if folded else row[key]
+            if value in seen:
+                raise self.fail(
+                    f"{array}[{i}].{key}", f"{row[key]!r} is already used by {array}[{seen[value]}]"
+                )
+            seen[value] = i
+
+    def config(self, doc: dict[str, Any]) -> Config:
+        self.table(doc, "", _TOP)
+        site = Site(**self.table(doc["site"], "site", _SITE))
+        store = self.table(doc.get("store", {}), "store", _STORE)
+        publish = self.table(doc.get("publish", {}), "publish", _PUBLISH)
+        server = self.table(doc.get("server", {}), "server", _SERVER)
+        schedule = self.table(doc.get("schedule", {}), "schedule", _SCHEDULE)
+        fetch = FetchSettings(**self.table(doc.get("fetch", {}), "fetch", _FETCH))
+
+        categories = self.array(doc, "categories", _CATEGORY)
+        self.unique(categories, "categories", "slug")
+        self.unique(categories, "categories", "name", folded=True)
+        sources = self.array(doc, "sources", _SOURCE)
+        self.unique(sources, "sources", "name", folded=True)
+        self.unique(sources, "sources", "url")
+        featured = self.array(doc, "featured", _FEATURED)
+        self.unique(featured, "featured", "slug")
+
+        slugs = {c["slug"] for c in categories}
+        for i, src in enumerate(sources):
+            if "category" in src and src["category"] not in slugs:
+                declared = ", ".join(sorted(slugs)) or "none"
+                raise self.fail(
+                    f"sources[{i}].category",
+                    f"{src['category']!r} is not a declared category (declared: {declared})",
+                )
+            if "link_pattern" in src and src.get("kind", "feed") == "feed":
+                raise self.fail(f"sources[{i}].link_pattern", "only applies to kind = \"html\"")
+        for i, feat in enumerate(featured):
+            if feat["slug"] in slugs:
+                raise self.fail(f"featured[{i}].slug", f"{feat['slug']!r} is also a category slug")
+
+        base = self.path.parent
+        return Config(
+            path=self.path,
+            site=site,
+            store_path=base / store.get("path", "data/feeds.db"),
+            publish_dir=base / publish.get("dir", "public"),
+            items_per_feed=publish.get("items_per_feed", 50),
+            host=server.get("host", "127.0.0.1"),
+            port=server.get("port", 8080),
+            interval=schedule.get("interval", timedelta(minutes=15)),
+            fetch=fetch,
+            categories=tuple(
+                Category(c["slug"], c["name"], c.get("aliases", ())) for c in categories
+            ),
+            sources=tuple(Source(**s) for s in sources),
+            featured=tuple(Featured(**f) for f in featured),
+        )
+
+
+class _KeyLines:
+    """Finds the line of a key path such as `sources[3].interval` in the TOML text.
+
+    tomllib keeps no positions, so this reads the text line by line, following
+    `[table]` and `[[array]]` headers; good enough for hand-written config files.
+    """
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+    _ASSIGN = re.compile(r"^\s*[\"']?([A-Za-z0-9_\-]+)[\"']?\s*=")
+
+    def __init__(self, text: str) -> None:
+        self.places: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        table = ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self._HEADER.match(line)
+            if header:
+                name = header.group(2).replace('"', "").replace("'", "").strip()
+                if header.group(1) == "[[":
+                    counts[name] = counts.get(name, -1) + 1
+                    table = f"{name}[{counts[name]}]"
+                else:
+                    table = name
+                self.places.setdefault(table, number)
+                continue
+            assign = self._ASSIGN.match(line)
+            if assign:
+                key = f"{table}.{assign.group(1)}" if table else assign.group(1)
+                self.places.setdefault(key, number)
+
+    def find(self, key: str) -> int | None:
+        while key:
+            if key in self.places:
+                return self.places[key]
+            key = key.rpartition(".")[0]
+        return None

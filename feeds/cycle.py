@@ -1,0 +1,194 @@
+"""run_cycle(): the whole pipeline once. `feeds run` and the scheduler both call it.
+
+Sources are fetched concurrently (threads: the work is waiting on sockets),
+parsed in worker processes when there are enough of them to pay for the
+processes' start (parsing is CPU-bound: feedparser, nh3), and stored one at a
+time by this thread, each in its own transaction, as results arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from store import sources as source_rows
+from store.records import SourceState
+
+from . import due
+from .config import Config, Source
+from .errors import SourceError
+from .fetch import Fetcher, read_local
+from .ingest import ParseJob, Prepared, body_hash, prepare, record_failure, record_fetched
+from .model import Fetched, SourceResult
+from .publish import PublishReport, publish_all
+
+log = logging.getLogger(__name__)
+
+# Below this many sources to parse, worker processes cost more than they save.
+POOL_THRESHOLD = 24
+
+
+@dataclass
+class CycleSummary:
+    results: list[SourceResult] = field(default_factory=list)
+    published: PublishReport | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[SourceResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    source: Source
+    fetched: Fetched | None = None
+    prepared: Prepared | None = None
+    error: SourceError | None = None
+    seconds: float = 0.0
+
+
+def run_cycle(
+    config: Config,
+    db: Database,
+    *,
+    now: datetime,
+    force: bool = False,
+    publish: bool = True,
+    on_result: Callable[[SourceResult], None] | None = None,
+) -> CycleSummary:
+    """Fetch every enabled source, store what changed, publish; never raises for a source."""
+    started = time.monotonic()
+    summary = CycleSummary()
+    source_rows.sync(db, [(s.name, s.url, s.kind) for s in config.sources])
+    states = source_rows.states(db)
+    todo = []
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        reason = None if force else due.why_waiting(states.get(source.name), now)
+        if reason:
+            result = SourceResult(source.name, "skipped", error=reason)
+            summary.results.append(result)
+            if on_result:
+                on_result(result)
+        else:
+            todo.append(source)
+
+    labels = config.label_index()
+    with Fetcher(config.fetch) as fetcher, _parser_pool(len(todo)) as pool:
+
+        def work(source: Source) -> _Outcome:
+            return _fetch_and_prepare(config, fetcher, pool, source, states.get(source.name), labels, now)
+
+        with ThreadPoolExecutor(max_workers=max(1, config.fetch.concurrency)) as threads:
+            futures = [threads.submit(work, source) for source in todo]
+            for future in as_completed(futures):
+                result = _store(config, db, future.result(), states, now)
+                summary.results.append(result)
+                if on_result:
+                    on_result(result)
+
+    if publish:
+        summary.published = publish_all(config, db, now=now)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+@contextmanager
+def _parser_pool(jobs: int) -> Iterator[Executor | None]:
+    workers = os.cpu_count() or 1
+    if jobs < POOL_THRESHOLD or workers < 2:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
+
+
+def _fetch_and_prepare(
+    config: Config,
+    fetcher: Fetcher,
+    pool: Executor | None,
+    source: Source,
+    state: SourceState | None,
+    labels: dict[str, str],
+    now: datetime,
+) -> _Outcome:
+    started = time.monotonic()
+    try:
+        if source.is_local:
+            fetched = read_local(source.name, config.local_path(source.url), config.fetch.max_bytes)
+        else:
+            url = (state.fetch_url if state else None) or source.url
+            fetched = fetcher.get(
+                source.name,
+                url,
+                etag=state.etag if state else None,
+                last_modified=state.last_modified if state else None,
+                now=now,
+            )
+    except SourceError as exc:
+        return _Outcome(source, error=exc, seconds=time.monotonic() - started)
+    if fetched.not_modified or (state and state.body_hash == body_hash(fetched.body)):
+        return _Outcome(source, fetched, None, seconds=time.monotonic() - started)
+    job = ParseJob(
+        source=source.name,
+        kind=source.kind,
+        url=fetched.url,
+        body=fetched.body,
+        headers=fetched.headers,
+        category=source.category,
+        labels=labels,
+        zone=config.site.timezone,
+        now=now,
+    )
+    future: Future[Prepared] | None = pool.submit(prepare, job) if pool else None
+    prepared = future.result() if future else prepare(job)
+    return _Outcome(source, fetched, prepared, seconds=time.monotonic() - started)
+
+
+def _store(
+    config: Config, db: Database, outcome: _Outcome, states: dict[str, SourceState], now: datetime
+) -> SourceResult:
+    source = outcome.source
+    state = states.get(source.name)
+    interval = config.source_interval(source)
+    started = time.monotonic()
+    try:
+        if outcome.error:
+            raise outcome.error
+        assert outcome.fetched is not None
+        result = record_fetched(
+            db, source, outcome.fetched, outcome.prepared, now=now, next_due=due.next_due(now, interval)
+        )
+        if outcome.prepared and outcome.prepared.meta.problem:
+            result.error = f"recovered from a malformed document: {outcome.prepared.meta.problem}"
+    except SourceError as exc:
+        failures = (state.failures if state else 0) + 1
+        retry = getattr(exc, "retry_after", None)
+        result = record_failure(
+            db,
+            source,
+            exc,
+            failures=failures,
+            now=now,
+            next_due=due.next_due(now, interval, failures=failures, retry_after=retry),
+        )
+        log.warning("source failed source=%s error=%s", source.name, exc.message)
+    else:
+        log.info(
+            "source done source=%s status=%s new=%d updated=%d duplicate=%d",
+            source.name, result.status, result.new, result.updated, result.duplicate,
+        )  # fmt: skip
+    result.seconds = outcome.seconds + (time.monotonic() - started)
+    return result

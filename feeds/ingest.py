@@ -1,0 +1,174 @@
+"""One source end to end: fetch -> extract -> normalize -> store.
+
+prepare() turns a fetched body into articles. It is pure and picklable, so the
+cycle runs it in worker processes when there are many sources. store_result()
+writes one source's outcome in one transaction: a crash loses at most the
+source in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from store import sources as source_rows
+from store.records import NewArticle
+
+from .clock import iso
+from .config import Source
+from .dedup import Placement, StoryMatcher, place
+from .errors import ExtractError, FetchError, SourceError
+from .extract.feed import extract_feed
+from .model import Extracted, FeedMeta, Fetched, SourceResult
+from .normalize import Context, normalize_item
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    source: str
+    kind: str
+    url: str
+    body: bytes
+    headers: Mapping[str, str]
+    category: str | None
+    labels: Mapping[str, str]
+    zone: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed body: the articles, or the reason there are none."""
+
+    articles: tuple[NewArticle, ...] = ()
+    meta: FeedMeta = field(default_factory=FeedMeta)
+    error: str | None = None
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha1(body).hexdigest()
+
+
+def prepare(job: ParseJob) -> Prepared:
+    """Extract and normalise; errors come back as text (exceptions do not pickle well)."""
+    try:
+        extracted = _extract(job)
+    except SourceError as exc:
+        return Prepared(error=exc.message)
+    ctx = Context(job.source, job.url, job.category, job.labels, job.now)
+    return Prepared(tuple(normalize_item(item, ctx) for item in extracted.items), extracted.meta)
+
+
+def _extract(job: ParseJob) -> Extracted:
+    if job.kind == "feed":
+        return extract_feed(
+            job.body, source=job.source, url=job.url, headers=dict(job.headers), zone=ZoneInfo(job.zone)
+        )
+    raise ExtractError(job.source, f'kind = "{job.kind}" sources are not supported yet')
+
+
+def store_articles(
+    db: Database, prepared: Prepared, *, now: datetime, matcher: StoryMatcher | None
+) -> Counter[Placement]:
+    """Place every article of one source; call inside the source's transaction."""
+    counts: Counter[Placement] = Counter()
+    for article in prepared.articles:
+        counts[place(db, article, now=now, matcher=matcher)] += 1
+    return counts
+
+
+def record_fetched(
+    db: Database,
+    source: Source,
+    fetched: Fetched,
+    prepared: Prepared | None,
+    *,
+    now: datetime,
+    next_due: datetime,
+    matcher: StoryMatcher | None = None,
+) -> SourceResult:
+    """Store a successful fetch (200 or 304) and its articles, in one transaction."""
+    if prepared is not None and prepared.error:
+        raise ExtractError(source.name, prepared.error)
+    with db.atomic():
+        counts = store_articles(db, prepared, now=now, matcher=matcher) if prepared else Counter()
+        fields = {
+            "last_fetch_at": iso(now),
+            "last_success_at": iso(now),
+            "last_status": fetched.status,
+            "next_due_at": iso(next_due),
+            "etag": fetched.etag,
+            "last_modified": fetched.last_modified,
+        }
+        if fetched.status != 304:
+            fields["body_hash"] = body_hash(fetched.body)
+        if fetched.moved_to and fetched.moved_to != source.url:
+            log.info("source moved source=%s url=%s", source.name, fetched.moved_to)
+            fields["fetch_url"] = fetched.moved_to
+        source_rows.record_success(db, source.name, **fields)
+        result = SourceResult(
+            source.name,
+            "not modified" if prepared is None else "ok",
+            new=counts[Placement.NEW],
+            updated=counts[Placement.UPDATED],
+            duplicate=counts[Placement.DUPLICATE],
+            unchanged=counts[Placement.UNCHANGED],
+        )
+        _log_fetch(db, result, now, fetched.status, fetched.elapsed_ms)
+    return result
+
+
+def record_failure(
+    db: Database,
+    source: Source,
+    error: SourceError,
+    *,
+    failures: int,
+    now: datetime,
+    next_due: datetime,
+) -> SourceResult:
+    fields: dict[str, object] = {
+        "failures": failures,
+        "last_fetch_at": iso(now),
+        "last_error": error.message,
+        "next_due_at": iso(next_due),
+    }
+    status = None
+    if isinstance(error, FetchError):
+        status = error.status
+        fields["last_status"] = status
+        if error.retry_after:
+            fields["retry_after_until"] = iso(error.retry_after)
+        if error.gone:
+            fields["disabled_reason"] = error.message
+    with db.atomic():
+        source_rows.record_failure(db, source.name, **fields)
+        result = SourceResult(source.name, "failed", error=error.message)
+        _log_fetch(db, result, now, status, None)
+    return result
+
+
+def _log_fetch(
+    db: Database, result: SourceResult, now: datetime, http_status: int | None, ms: int | None
+) -> None:
+    source_rows.log_fetch(
+        db,
+        source=result.source,
+        at=iso(now),
+        status=result.status,
+        http_status=http_status,
+        ms=ms,
+        new=result.new,
+        updated=result.updated,
+        duplicate=result.duplicate,
+        error=result.error,
+    )

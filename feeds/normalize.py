@@ -1,0 +1,98 @@
+"""Turn extracted items into articles: canonical URLs, NFC text, sanitised HTML, dates.
+
+Pure functions, no I/O; ingest.py calls normalize_item() once per item, in a
+worker process when there are many sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from store.records import NewArticle
+
+from .dates import clamp
+from .model import RawItem
+from .sanitize import clean_html
+from .text import clean_line, fold, html_to_text, nfc, shorten
+from .urls import absolute, canonical_url
+
+# Below this many characters of text, equal text says nothing about being one story.
+MIN_TEXT_FOR_HASH = 200
+_IMG_SRC = re.compile(r"<img[^>]+src=\"([^\"]+)\"", re.I)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What normalising needs to know about the source and the site."""
+
+    source: str
+    document_url: str
+    category: str | None
+    labels: Mapping[str, str]  # folded label -> category slug
+    now: datetime
+
+
+def normalize_item(item: RawItem, ctx: Context) -> NewArticle:
+    link = absolute(item.link, ctx.document_url)
+    summary = clean_html(nfc(item.summary or ""), base_url=link) or None
+    content = clean_html(nfc(item.content or ""), base_url=link) or None
+    text = html_to_text(content or summary or "")
+    title = clean_line(item.title) or shorten(text.replace("\n", " "), 120) or link
+    author = clean_line(item.author or "") or None
+    image = item.image
+    image_url = absolute(image.url, link) if image else _first_image(content or summary or "")
+    published = clamp(item.published, now=ctx.now, fallback=ctx.now)
+    updated = clamp(item.updated, now=ctx.now, fallback=published) if item.updated else None
+    return NewArticle(
+        source=ctx.source,
+        guid=item.key.strip(),
+        url=canonical_url(link),
+        link=link,
+        title=title,
+        author=author,
+        summary=summary,
+        content=content,
+        text=text,
+        text_hash=text_key(text),
+        content_hash=_digest(title, link, author, summary, content, image_url),
+        published=published,
+        updated=updated,
+        categories=categorize(item.labels, ctx.labels, ctx.category),
+        labels=tuple(nfc(label) for label in item.labels),
+        image_url=image_url,
+        image_type=image.type if image and image_url else None,
+        image_length=image.length if image and image_url else None,
+        language=item.language,
+    )
+
+
+def categorize(
+    labels: tuple[str, ...], index: Mapping[str, str], fallback: str | None
+) -> tuple[str, ...]:
+    """Categories whose name or alias matches one of the article's labels, else the source's."""
+    matched = dict.fromkeys(index[key] for label in labels if (key := fold(label)) in index)
+    if matched:
+        return tuple(matched)
+    return (fallback,) if fallback else ()
+
+
+def text_key(text: str) -> str | None:
+    """A hash of the text that ignores case, diacritic encoding and spacing; None if short."""
+    folded = " ".join(nfc(text).casefold().split())
+    if len(folded) < MIN_TEXT_FOR_HASH:
+        return None
+    return hashlib.sha1(folded.encode()).hexdigest()
+
+
+def _digest(*parts: str | None) -> str:
+    joined = "\x1f".join(part or "" for part in parts)
+    return hashlib.sha1(joined.encode()).hexdigest()
+
+
+def _first_image(markup: str) -> str | None:
+    match = _IMG_SRC.search(markup)
+    return match.group(1) if match else None

@@ -1,0 +1,42 @@
+"""Canonical URLs: one spelling per article, whatever tracking a link carries.
+
+Lower-case scheme and host, no fragment, no tracking keys (utm_*, fbclid, gclid,
+…), query keys sorted, percent-encoding made uniform (w3lib, as Scrapy does).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gclsrc|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|"
+    r"zarsrc|zacc|ref_src|cmpid|spm|vn_source|vn_medium|vn_campaign|trk|rss)$",
+    re.I,
+)
+
+
+def is_tracking(key: str) -> bool:
+    return bool(TRACKING.match(key))
+
+
+def canonical_url(url: str) -> str:
+    """The comparison form of `url`; not for display (keep the original link for that)."""
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        return url
+    parts = urlsplit(url)
+    keys = [k.split("=", 1)[0] for k in parts.query.split("&") if k]
+    tracked = [k for k in keys if is_tracking(k)]
+    if tracked:
+        url = url_query_cleaner(url, tracked, remove=True, keep_fragments=True)
+    return str(canonicalize_url(url, keep_fragments=False))
+
+
+def absolute(link: str, base: str | None) -> str:
+    link = link.strip()
+    if base and not link.startswith(("http://", "https://")):
+        return urljoin(base, link)
+    return link

@@ -1,0 +1,31 @@
+"""The SQLite connection: pragmas for a long-lived, concurrently read database.
+
+WAL so that `feeds serve` can read while `feeds run` writes; a busy timeout so
+two writers wait for each other instead of failing with "database is locked";
+foreign keys on; `synchronous=NORMAL`, which in WAL mode loses no committed
+transaction on a process crash (only, at worst, the last ones on power loss).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(path: Path | str) -> Database:
+    """Open (creating if needed) the database at `path`, or in memory for ":memory:"."""
+    if str(path) == ":memory:":
+        db = Database(memory=True)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = Database(conn)
+        db.enable_wal()
+    db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("pragma foreign_keys = on")
+    db.execute("pragma synchronous = normal")
+    return db

@@ -1,0 +1,96 @@
+"""Append-only schema steps, applied in order by open_store().
+
+Never edit a step that has shipped: add a new one. Each step runs in its own
+transaction together with the record that it ran.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("feeds")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        create table sources (
+            name text primary key,
+            url text not null,               -- as configured
+            kind text not null,
+            fetch_url text,                  -- where a permanent redirect sent us
+            etag text,
+            last_modified text,
+            body_hash text,                  -- of the last body parsed: same body, no work
+            failures integer not null default 0,
+            last_fetch_at text,
+            last_success_at text,
+            last_status integer,
+            last_error text,
+            next_due_at text,                -- ISO-8601 UTC
+            retry_after_until text,          -- a 429/503 asked us to wait until
+            disabled_reason text             -- 410 Gone and the like
+        );
+
+        create table stories (
+            id text primary key,             -- assigned once, published as urn:uuid:{id}
+            article_id text not null,        -- the representative article
+            published text not null,         -- the earliest article's
+            updated text not null            -- last change to what the story publishes
+        );
+        create index stories_published on stories(published);
+
+        create table articles (
+            id text primary key,             -- hash of source and guid
+            source text not null,
+            guid text not null,
+            url text not null,               -- canonical
+            link text not null,
+            title text not null,
+            author text,
+            summary text,
+            content text,
+            text text not null,
+            text_hash text,
+            content_hash text not null,
+            published text not null,
+            updated text,
+            first_seen text not null,
+            last_seen text not null,
+            categories text not null,        -- JSON list of category slugs
+            labels text not null,            -- JSON list of the source's own labels
+            image_url text,
+            image_type text,
+            image_length integer,
+            language text,
+            story_id text not null references stories(id)
+        );
+        create index articles_url on articles(url);
+        create index articles_text_hash on articles(text_hash);
+        create index articles_story on articles(story_id);
+        create index articles_source on articles(source, published);
+
+        create table story_categories (
+            story_id text not null references stories(id),
+            category text not null,
+            primary key (story_id, category)
+        ) without rowid;
+        create index story_categories_category on story_categories(category, story_id);
+
+        create table fetch_log (
+            id integer primary key,
+            source text not null,
+            at text not null,
+            status text not null,            -- ok, not modified, failed, skipped
+            http_status integer,
+            ms integer,
+            new integer not null default 0,
+            updated integer not null default 0,
+            duplicate integer not null default 0,
+            error text
+        );
+        create index fetch_log_source on fetch_log(source, at);
+        """
+    )
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")

@@ -1,0 +1,105 @@
+"""The records the store accepts and returns.
+
+NewArticle goes in (built by feeds/normalize.py); the *Row classes come out of
+queries. store/ never imports feeds/, so these are its own plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """One normalised entry of one source, ready to store."""
+
+    source: str
+    guid: str
+    url: str  # canonical: lower-case host, no fragment, no tracking keys, sorted query
+    link: str  # as the source gave it
+    title: str
+    author: str | None
+    summary: str | None  # sanitised HTML
+    content: str | None  # sanitised HTML
+    text: str  # plain text of content or summary, for search and matching
+    text_hash: str | None  # of the normalised text; None when too short to identify a story
+    content_hash: str  # of everything published: a change means "updated"
+    published: datetime
+    updated: datetime | None
+    categories: tuple[str, ...]
+    labels: tuple[str, ...]
+    image_url: str | None = None
+    image_type: str | None = None
+    image_length: int | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the store remembers of a source between cycles."""
+
+    name: str
+    url: str
+    fetch_url: str | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    failures: int
+    last_fetch_at: str | None
+    last_success_at: str | None
+    last_error: str | None
+    next_due_at: str | None
+    retry_after_until: str | None
+    disabled_reason: str | None
+    item_count: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> SourceState:
+        return cls(**{k: row.get(k) for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: str
+    source: str
+    url: str
+    link: str
+    title: str
+    author: str | None
+    summary: str | None
+    content: str | None
+    published: str
+    updated: str | None
+    image_url: str | None
+    image_type: str | None
+    image_length: int | None
+    categories: tuple[str, ...]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ArticleRow:
+        values = {k: row.get(k) for k in cls.__dataclass_fields__}
+        values["categories"] = tuple(json.loads(row.get("categories") or "[]"))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another outlet's article in a story: shown as "Cũng đăng trên"."""
+
+    source: str
+    link: str
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A deduplicated story with its representative article and the copies."""
+
+    id: str
+    published: str
+    updated: str
+    article: ArticleRow
+    categories: tuple[str, ...]
+    copies: tuple[Copy, ...]

@@ -1,0 +1,58 @@
+"""Sources and their fetch state: validators, failures, due times, the fetch log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from .records import SourceState
+
+STATES = """
+    select s.*, (select count(*) from articles a where a.source = s.name) as item_count
+    from sources s
+"""
+
+
+def sync(db: Database, configured: list[tuple[str, str, str]]) -> None:
+    """Make the table know every configured (name, url, kind); a new URL resets the state.
+
+    Sources no longer configured are left alone: their articles stay published.
+    """
+    with db.atomic():
+        for name, url, kind in configured:
+            row = next(db.query("select url from sources where name = :n", {"n": name}), None)
+            if row is None:
+                db["sources"].insert({"name": name, "url": url, "kind": kind})
+            elif row["url"] != url:
+                db.execute(
+                    """update sources set url = :url, kind = :kind, fetch_url = null, etag = null,
+                       last_modified = null, body_hash = null, failures = 0, next_due_at = null,
+                       retry_after_until = null, disabled_reason = null where name = :name""",
+                    {"url": url, "kind": kind, "name": name},
+                )
+            else:
+                db.execute("update sources set kind = :k where name = :n", {"k": kind, "n": name})
+
+
+def states(db: Database) -> dict[str, SourceState]:
+    return {row["name"]: SourceState.from_row(row) for row in db.query(STATES)}
+
+
+def state(db: Database, name: str) -> SourceState | None:
+    rows = list(db.query(STATES + " where s.name = :n", {"n": name}))
+    return SourceState.from_row(rows[0]) if rows else None
+
+
+def record_success(db: Database, name: str, **fields: Any) -> None:
+    """After a fetch that worked (200 or 304): failures reset, validators kept."""
+    values = {"failures": 0, "last_error": None, "retry_after_until": None} | fields
+    db["sources"].update(name, values)
+
+
+def record_failure(db: Database, name: str, **fields: Any) -> None:
+    db["sources"].update(name, fields)
+
+
+def log_fetch(db: Database, **row: Any) -> None:
+    db["fetch_log"].insert(row)

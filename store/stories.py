@@ -1,0 +1,150 @@
+"""Stories: the deduplicated unit that feeds publish, one item each.
+
+A story's id is assigned once, when its first article arrives, and never
+recomputed; later articles attach to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from .records import ArticleRow, Copy, StoryRow
+
+
+def _utc(moment: datetime) -> str:
+    assert moment.tzinfo is not None, "naive datetime"
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def create(
+    db: Database,
+    story_id: str,
+    *,
+    article_id: str,
+    published: datetime,
+    now: datetime,
+    categories: Iterable[str],
+) -> None:
+    db["stories"].insert(
+        {"id": story_id, "article_id": article_id, "published": _utc(published), "updated": _utc(now)}
+    )
+    add_categories(db, story_id, categories)
+
+
+def add_categories(db: Database, story_id: str, categories: Iterable[str]) -> None:
+    rows = [{"story_id": story_id, "category": c} for c in categories]
+    if rows:
+        db["story_categories"].insert_all(rows, ignore=True)
+
+
+def touch(
+    db: Database,
+    story_id: str,
+    *,
+    now: datetime,
+    published: datetime | None = None,
+    article_id: str | None = None,
+) -> None:
+    """Mark a story changed; optionally an earlier date or a new representative."""
+    params = {"id": story_id, "now": _utc(now), "published": None, "article": article_id}
+    if published is not None:
+        params["published"] = _utc(published)
+    db.execute(
+        """update stories set updated = :now,
+               published = min(published, coalesce(:published, published)),
+               article_id = coalesce(:article, article_id)
+           where id = :id""",
+        params,
+    )
+
+
+def representative(db: Database, story_id: str) -> str:
+    row = next(db.query("select article_id from stories where id = :id", {"id": story_id}))
+    return str(row["article_id"])
+
+
+STORY_COLUMNS = """
+    select s.id as story_id, s.published as story_published, s.updated as story_updated, a.*
+    from stories s join articles a on a.id = s.article_id
+"""
+
+NEWEST = STORY_COLUMNS + """
+    where :category is null
+       or s.id in (select story_id from story_categories where category = :category)
+    order by s.published desc, s.id
+    limit :limit
+"""
+
+
+def newest(db: Database, *, category: str | None, limit: int) -> list[StoryRow]:
+    """The newest stories (of one category, or all), each with its copies and categories."""
+    rows = list(db.query(NEWEST, {"category": category, "limit": limit}))
+    return _with_details(db, rows)
+
+
+def by_ids(db: Database, story_ids: list[str]) -> list[StoryRow]:
+    """Stories in the order of `story_ids`; unknown ids are left out."""
+    if not story_ids:
+        return []
+    marks, params = _in_list(story_ids)
+    found = {
+        row["story_id"]: row for row in db.query(STORY_COLUMNS + f" where s.id in ({marks})", params)
+    }
+    return _with_details(db, [found[s] for s in story_ids if s in found])
+
+
+def _in_list(values: list[str]) -> tuple[str, dict[str, str]]:
+    marks = ", ".join(f":v{i}" for i in range(len(values)))
+    return marks, {f"v{i}": value for i, value in enumerate(values)}
+
+
+def _with_details(db: Database, rows: list[dict[str, Any]]) -> list[StoryRow]:
+    if not rows:
+        return []
+    marks, params = _in_list([str(r["story_id"]) for r in rows])
+    categories: dict[str, list[str]] = defaultdict(list)
+    for row in db.query(
+        f"select story_id, category from story_categories where story_id in ({marks})"
+        " order by category",
+        params,
+    ):
+        categories[row["story_id"]].append(row["category"])
+    copies: dict[str, list[Copy]] = defaultdict(list)
+    for row in db.query(
+        f"""select a.story_id, a.source, a.link from articles a join stories s on s.id = a.story_id
+            where a.story_id in ({marks}) and a.id != s.article_id
+            order by a.published, a.source""",
+        params,
+    ):
+        copies[row["story_id"]].append(Copy(row["source"], row["link"]))
+    return [
+        StoryRow(
+            id=row["story_id"],
+            published=row["story_published"],
+            updated=row["story_updated"],
+            article=ArticleRow.from_row(row),
+            categories=tuple(categories[row["story_id"]]),
+            copies=tuple(_distinct(copies[row["story_id"]], row["source"])),
+        )
+        for row in rows
+    ]
+
+
+def _distinct(copies: list[Copy], representative_source: object) -> list[Copy]:
+    """One copy per outlet, and none from the representative's own outlet."""
+    seen = {representative_source}
+    kept = []
+    for copy in copies:
+        if copy.source not in seen:
+            seen.add(copy.source)
+            kept.append(copy)
+    return kept
+
+
+def count(db: Database) -> int:
+    return int(next(db.query("select count(*) as n from stories"))["n"])
