@@ -16,12 +16,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from store import StoreUnavailable, open_store
 from store import stories as story_rows
+from store.records import StoryRow
 
 from . import __version__, config
-from .clock import utc_now
+from .clock import from_iso, utc_now
 from .cycle import CycleSummary, run_cycle
 from .errors import ConfigError, FeedsError
 from .model import SourceResult
@@ -65,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         help="config file (default: $FEEDS_CONFIG, then ./config.toml)",
     )
     parser.add_argument(
-        "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
+        "--log-level", default="error", choices=["debug", "info", "warning", "error"]
     )
     parser.add_argument("--version", action="version", version=f"feeds {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -149,13 +151,11 @@ def cmd_stories(args: argparse.Namespace) -> int:
     return 0
 
 
-def _local(iso_text: str, zone: Any) -> str:
-    from .clock import from_iso
-
+def _local(iso_text: str, zone: ZoneInfo) -> str:
     return from_iso(iso_text).astimezone(zone).strftime("%d/%m/%Y %H:%M")
 
 
-def _story_json(story: story_rows.StoryRow) -> dict[str, Any]:
+def _story_json(story: StoryRow) -> dict[str, Any]:
     return {
         "id": story.id,
         "title": story.article.title,
@@ -178,7 +178,9 @@ class _Progress:
     def step(self, result: SourceResult) -> None:
         self.count += 1
         if self.live:
-            self.stream.write(f"\r\x1b[K[{self.count}/{self.total}] {result.source}: {result.status}")
+            self.stream.write(
+                f"\r\x1b[K[{self.count}/{self.total}] {result.source}: {result.status}"
+            )
             self.stream.flush()
 
     def done(self) -> None:

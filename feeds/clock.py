@@ -6,6 +6,7 @@ so tests can pass a fixed instant.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,12 +23,12 @@ def parse_duration(text: str) -> timedelta:
     """`90s`, `15m`, `2h`, `3d` or a sum such as `1h30m`; ValueError otherwise."""
     compact = text.strip()
     if not compact or _DURATION.sub("", compact):
-        raise ValueError(f"{text!r} is not a duration (write 90s, 15m, 2h or 3d)")
+        raise ValueError(f"{json.dumps(text, ensure_ascii=False)} is not a duration (write 90s, 15m, 2h or 3d)")
     total = timedelta()
     for amount, unit in _DURATION.findall(compact):
         total += timedelta(**{_UNITS[unit]: int(amount)})
     if total <= timedelta():
-        raise ValueError(f"{text!r} is not a positive duration")
+        raise ValueError(f"{json.dumps(text, ensure_ascii=False)} is not a positive duration")
     return total
 
 

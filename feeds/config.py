@@ -8,6 +8,7 @@ the file for `feeds sources add/remove` lives in sources_edit.py (tomlkit).
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -128,7 +129,8 @@ def load(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(str(path), "file not found (pass --config PATH or set FEEDS_CONFIG)")
+        message = "file not found (pass --config PATH or set FEEDS_CONFIG)"
+        raise ConfigError(str(path), message) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), f"cannot be read: {exc}") from exc
     return parse(text, path)
@@ -152,6 +154,11 @@ class _Key:
     check: Callable[[Any], Any] | None = None  # converts, or raises ValueError
 
 
+def _q(value: Any) -> str:
+    """A value as the user wrote it in TOML: "15 min", 42, true."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _str(value: Any) -> str:
     text = clean_line(value)
     if not text:
@@ -161,7 +168,7 @@ def _str(value: Any) -> str:
 
 def _positive(value: Any) -> int:
     if isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{value!r} must be a positive whole number")
+        raise ValueError(f"{_q(value)} must be a positive whole number")
     return int(value)
 
 
@@ -172,25 +179,25 @@ def _duration(value: Any) -> timedelta:
 def _slug(value: Any) -> str:
     if not SLUG.match(value):
         raise ValueError(
-            f"{value!r} is not a slug: lower-case ASCII letters, digits and single dashes"
+            f"{_q(value)} is not a slug: lower-case ASCII letters, digits and single dashes"
             " (e.g. chuyen-dong-ha-noi)"
         )
     if value in RESERVED_SLUGS:
-        raise ValueError(f"{value!r} is reserved for the feed of every category")
+        raise ValueError(f"{_q(value)} is reserved for the feed of every category")
     return str(value)
 
 
 def _name(value: Any) -> str:
     name = _str(value)
     if "/" in name or "\\" in name or name.startswith(".") or any(ord(c) < 32 for c in name):
-        raise ValueError(f"{value!r} may not contain '/', '\\' or control characters")
+        raise ValueError(f"{_q(value)} may not contain '/', '\\' or control characters")
     return name
 
 
 def _http_url(value: Any) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
-        raise ValueError(f"{value!r} is not an http(s) URL")
+        raise ValueError(f"{_q(value)} is not an http(s) URL")
     return str(value).strip()
 
 
@@ -201,13 +208,13 @@ def _source_url(value: Any) -> str:
     if url.startswith(("file:", "/", "./", "../")):
         return url
     raise ValueError(
-        f"{value!r} is not a URL: write http(s)://…, file:… or a path starting with ./ or /"
+        f"{_q(value)} is not a URL: write http(s)://…, file:… or a path starting with ./ or /"
     )
 
 
 def _kind(value: Any) -> str:
     if value not in KINDS:
-        raise ValueError(f"{value!r} is not a source kind: use one of {', '.join(KINDS)}")
+        raise ValueError(f"{_q(value)} is not a source kind: use one of {', '.join(KINDS)}")
     return str(value)
 
 
@@ -215,7 +222,7 @@ def _pattern(value: Any) -> str:
     try:
         re.compile(value)
     except re.error as exc:
-        raise ValueError(f"{value!r} is not a regular expression: {exc}") from exc
+        raise ValueError(f"{_q(value)} is not a regular expression: {exc}") from exc
     return str(value)
 
 
@@ -223,13 +230,13 @@ def _zone(value: Any) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"{value!r} is not a time zone (e.g. Asia/Ho_Chi_Minh)") from exc
+        raise ValueError(f"{_q(value)} is not a time zone (e.g. Asia/Ho_Chi_Minh)") from exc
     return str(value)
 
 
 def _port(value: Any) -> int:
     if isinstance(value, bool) or not 0 < value < 65536:
-        raise ValueError(f"{value!r} is not a TCP port (1-65535)")
+        raise ValueError(f"{_q(value)} is not a TCP port (1-65535)")
     return int(value)
 
 
@@ -331,20 +338,24 @@ class _Validator:
                 raise self.fail(where, str(exc)) from None
         for name, rule in spec.items():
             if rule.required and name not in doc:
-                raise self.fail(key or name, f"missing required key {name!r}")
+                raise self.fail(key or name, f"missing required key {_q(name)}")
         return values
 
-    def array(self, doc: dict[str, Any], key: str, spec: Mapping[str, _Key]) -> list[dict[str, Any]]:
+    def array(
+        self, doc: dict[str, Any], key: str, spec: Mapping[str, _Key]
+    ) -> list[dict[str, Any]]:
         items = doc.get(key, [])
         return [self.table(item, f"{key}[{i}]", spec) for i, item in enumerate(items)]
 
-    def unique(self, rows: list[dict[str, Any]], array: str, key: str, folded: bool = False) -> None:
+    def unique(
+        self, rows: list[dict[str, Any]], array: str, key: str, folded: bool = False
+    ) -> None:
         seen: dict[str, int] = {}
         for i, row in enumerate(rows):
             value = fold(row[key]) if folded else row[key]
             if value in seen:
                 raise self.fail(
-                    f"{array}[{i}].{key}", f"{row[key]!r} is already used by {array}[{seen[value]}]"
+                    f"{array}[{i}].{key}", f"{_q(row[key])} is already used by {array}[{seen[value]}]"
                 )
             seen[value] = i
 
@@ -372,13 +383,13 @@ class _Validator:
                 declared = ", ".join(sorted(slugs)) or "none"
                 raise self.fail(
                     f"sources[{i}].category",
-                    f"{src['category']!r} is not a declared category (declared: {declared})",
+                    f"{_q(src['category'])} is not a declared category (declared: {declared})",
                 )
             if "link_pattern" in src and src.get("kind", "feed") == "feed":
-                raise self.fail(f"sources[{i}].link_pattern", "only applies to kind = \"html\"")
+                raise self.fail(f"sources[{i}].link_pattern", 'only applies to kind = "html"')
         for i, feat in enumerate(featured):
             if feat["slug"] in slugs:
-                raise self.fail(f"featured[{i}].slug", f"{feat['slug']!r} is also a category slug")
+                raise self.fail(f"featured[{i}].slug", f"{_q(feat['slug'])} is also a category slug")
 
         base = self.path.parent
         return Config(

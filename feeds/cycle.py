@@ -13,7 +13,13 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import (
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -88,7 +94,9 @@ def run_cycle(
     with Fetcher(config.fetch) as fetcher, _parser_pool(len(todo)) as pool:
 
         def work(source: Source) -> _Outcome:
-            return _fetch_and_prepare(config, fetcher, pool, source, states.get(source.name), labels, now)
+            return _fetch_and_prepare(
+                config, fetcher, pool, source, states.get(source.name), labels, now
+            )
 
         with ThreadPoolExecutor(max_workers=max(1, config.fetch.concurrency)) as threads:
             futures = [threads.submit(work, source) for source in todo]
@@ -169,7 +177,12 @@ def _store(
             raise outcome.error
         assert outcome.fetched is not None
         result = record_fetched(
-            db, source, outcome.fetched, outcome.prepared, now=now, next_due=due.next_due(now, interval)
+            db,
+            source,
+            outcome.fetched,
+            outcome.prepared,
+            now=now,
+            next_due=due.next_due(now, interval),
         )
         if outcome.prepared and outcome.prepared.meta.problem:
             result.error = f"recovered from a malformed document: {outcome.prepared.meta.problem}"
@@ -188,7 +201,11 @@ def _store(
     else:
         log.info(
             "source done source=%s status=%s new=%d updated=%d duplicate=%d",
-            source.name, result.status, result.new, result.updated, result.duplicate,
-        )  # fmt: skip
+            source.name,
+            result.status,
+            result.new,
+            result.updated,
+            result.duplicate,
+        )
     result.seconds = outcome.seconds + (time.monotonic() - started)
     return result

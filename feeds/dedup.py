@@ -87,9 +87,13 @@ def place(
     if story_id is None:
         story_id = new_story_id(aid)
         stories.create(
-            db, story_id, article_id=aid, published=article.published, now=now,
+            db,
+            story_id,
+            article_id=aid,
+            published=article.published,
+            now=now,
             categories=article.categories,
-        )  # fmt: skip
+        )
         articles.insert(db, aid, article, story_id=story_id, now=now)
         return Placement.NEW
 

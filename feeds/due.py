@@ -25,7 +25,8 @@ def backoff(interval: timedelta, failures: int, rand: random.Random | None = Non
         return interval
     base = min(interval * (2 ** min(failures - 1, 20)), MAX_BACKOFF)
     factor = 1 + (rand or random).uniform(-JITTER, JITTER)
-    return min(base * factor, MAX_BACKOFF)
+    jittered: timedelta = base * factor
+    return min(jittered, MAX_BACKOFF)
 
 
 def next_due(

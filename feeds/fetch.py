@@ -93,11 +93,17 @@ class Fetcher:
             try:
                 with self.client.stream("GET", url, headers=headers) as response:
                     _check_status(source, response, now)
-                    body = b"" if response.status_code == 304 else self._read(source, response, deadline)
+                    body = (
+                        b""
+                        if response.status_code == 304
+                        else self._read(source, response, deadline)
+                    )
             except httpx.TooManyRedirects as exc:
                 raise FetchError(source, f"more than {MAX_REDIRECTS} redirects (a loop?)") from exc
             except httpx.UnsupportedProtocol as exc:
-                raise FetchError(source, f"redirected to an address that is not http(s): {exc}") from exc
+                raise FetchError(
+                    source, f"redirected to an address that is not http(s): {exc}"
+                ) from exc
             except httpx.TimeoutException as exc:
                 raise FetchError(
                     source, f"no answer within {self.settings.timeout.total_seconds():g}s"
@@ -123,7 +129,11 @@ class Fetcher:
     def _read(self, source: str, response: httpx.Response, deadline: float) -> bytes:
         cap = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap and "content-encoding" not in response.headers:
+        if (
+            declared.isdigit()
+            and int(declared) > cap
+            and "content-encoding" not in response.headers
+        ):
             raise FetchError(source, _too_large(cap))
         decoder = _Decoder(response.headers.get("content-encoding", ""))
         parts: list[bytes] = []
@@ -156,8 +166,9 @@ def read_local(source: str, path: Path, max_bytes: int) -> Fetched:
     except OSError as exc:
         raise FetchError(source, f"cannot read {path}: {exc.strerror}") from exc
     content_type = "text/html" if path.suffix in (".html", ".htm") else "application/xml"
-    return Fetched(url=path.resolve().as_uri(), status=200, body=body,
-                   headers={"content-type": content_type})  # fmt: skip
+    return Fetched(
+        url=path.resolve().as_uri(), status=200, body=body, headers={"content-type": content_type}
+    )
 
 
 class _Decoder:

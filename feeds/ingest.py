@@ -71,7 +71,11 @@ def prepare(job: ParseJob) -> Prepared:
 def _extract(job: ParseJob) -> Extracted:
     if job.kind == "feed":
         return extract_feed(
-            job.body, source=job.source, url=job.url, headers=dict(job.headers), zone=ZoneInfo(job.zone)
+            job.body,
+            source=job.source,
+            url=job.url,
+            headers=dict(job.headers),
+            zone=ZoneInfo(job.zone),
         )
     raise ExtractError(job.source, f'kind = "{job.kind}" sources are not supported yet')
 
@@ -111,6 +115,9 @@ def record_fetched(
         }
         if fetched.status != 304:
             fields["body_hash"] = body_hash(fetched.body)
+        if prepared is not None:
+            fields["title"] = prepared.meta.title
+            fields["ttl_minutes"] = prepared.meta.ttl_minutes
         if fetched.moved_to and fetched.moved_to != source.url:
             log.info("source moved source=%s url=%s", source.name, fetched.moved_to)
             fields["fetch_url"] = fetched.moved_to

@@ -11,11 +11,51 @@ from __future__ import annotations
 import nh3
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li",
-    "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
-    "th", "thead", "time", "tr", "u", "ul",
-}  # fmt: skip
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+}
 ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -32,9 +72,7 @@ def clean_html(markup: str, *, base_url: str | None) -> str:
     """Sanitised HTML; relative links resolved against `base_url` when it is http(s)."""
     if not markup:
         return ""
-    relative: object = "deny"
-    if base_url and base_url.startswith(("http://", "https://")):
-        relative = ("rewrite_with_base", base_url)
+    absolute = bool(base_url and base_url.startswith(("http://", "https://")))
     return str(
         nh3.clean(
             markup,
@@ -42,7 +80,7 @@ def clean_html(markup: str, *, base_url: str | None) -> str:
             clean_content_tags=DROPPED_WITH_CONTENT,
             attributes=ATTRIBUTES,
             url_schemes=SCHEMES,
-            url_relative=relative,
+            url_relative=("rewrite_with_base", base_url) if absolute and base_url else "deny",
             link_rel="noopener noreferrer",
             strip_comments=True,
         )

@@ -76,11 +76,11 @@ def insert(
         "last_seen": seen,
         "story_id": story_id,
     }
-    db["articles"].insert(row)
+    db.table("articles").insert(row)
 
 
 def update(db: Database, article_id: str, article: NewArticle, *, now: datetime) -> None:
-    db["articles"].update(article_id, _columns(article) | {"last_seen": _utc(now)})
+    db.table("articles").update(article_id, _columns(article) | {"last_seen": _utc(now)})
 
 
 def get(db: Database, article_id: str) -> ArticleRow:

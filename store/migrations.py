@@ -93,4 +93,11 @@ def m001_initial(db: Database) -> None:
         create index fetch_log_source on fetch_log(source, at);
         """
     )
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m002_source_feed_meta(db: Database) -> None:
+    """What a feed says of itself: its title, and how often it asks to be read (RSS ttl)."""
+    db.execute("alter table sources add column title text")
+    db.execute("alter table sources add column ttl_minutes integer")

@@ -58,7 +58,7 @@ class SourceState:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> SourceState:
-        return cls(**{k: row.get(k) for k in cls.__dataclass_fields__})
+        return cls(**{k: row.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class ArticleRow:
     def from_row(cls, row: dict[str, Any]) -> ArticleRow:
         values = {k: row.get(k) for k in cls.__dataclass_fields__}
         values["categories"] = tuple(json.loads(row.get("categories") or "[]"))
-        return cls(**values)
+        return cls(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def sync(db: Database, configured: list[tuple[str, str, str]]) -> None:
         for name, url, kind in configured:
             row = next(db.query("select url from sources where name = :n", {"n": name}), None)
             if row is None:
-                db["sources"].insert({"name": name, "url": url, "kind": kind})
+                db.table("sources").insert({"name": name, "url": url, "kind": kind})
             elif row["url"] != url:
                 db.execute(
                     """update sources set url = :url, kind = :kind, fetch_url = null, etag = null,
@@ -47,12 +47,12 @@ def state(db: Database, name: str) -> SourceState | None:
 def record_success(db: Database, name: str, **fields: Any) -> None:
     """After a fetch that worked (200 or 304): failures reset, validators kept."""
     values = {"failures": 0, "last_error": None, "retry_after_until": None} | fields
-    db["sources"].update(name, values)
+    db.table("sources").update(name, values)
 
 
 def record_failure(db: Database, name: str, **fields: Any) -> None:
-    db["sources"].update(name, fields)
+    db.table("sources").update(name, fields)
 
 
 def log_fetch(db: Database, **row: Any) -> None:
-    db["fetch_log"].insert(row)
+    db.table("fetch_log").insert(row)

@@ -30,8 +30,13 @@ def create(
     now: datetime,
     categories: Iterable[str],
 ) -> None:
-    db["stories"].insert(
-        {"id": story_id, "article_id": article_id, "published": _utc(published), "updated": _utc(now)}
+    db.table("stories").insert(
+        {
+            "id": story_id,
+            "article_id": article_id,
+            "published": _utc(published),
+            "updated": _utc(now),
+        }
     )
     add_categories(db, story_id, categories)
 
@@ -39,7 +44,7 @@ def create(
 def add_categories(db: Database, story_id: str, categories: Iterable[str]) -> None:
     rows = [{"story_id": story_id, "category": c} for c in categories]
     if rows:
-        db["story_categories"].insert_all(rows, ignore=True)
+        db.table("story_categories").insert_all(rows, ignore=True)
 
 
 def touch(
@@ -73,12 +78,15 @@ STORY_COLUMNS = """
     from stories s join articles a on a.id = s.article_id
 """
 
-NEWEST = STORY_COLUMNS + """
+NEWEST = (
+    STORY_COLUMNS
+    + """
     where :category is null
        or s.id in (select story_id from story_categories where category = :category)
     order by s.published desc, s.id
     limit :limit
 """
+)
 
 
 def newest(db: Database, *, category: str | None, limit: int) -> list[StoryRow]:
@@ -93,7 +101,8 @@ def by_ids(db: Database, story_ids: list[str]) -> list[StoryRow]:
         return []
     marks, params = _in_list(story_ids)
     found = {
-        row["story_id"]: row for row in db.query(STORY_COLUMNS + f" where s.id in ({marks})", params)
+        row["story_id"]: row
+        for row in db.query(STORY_COLUMNS + f" where s.id in ({marks})", params)
     }
     return _with_details(db, [found[s] for s in story_ids if s in found])
 

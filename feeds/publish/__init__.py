@@ -42,25 +42,52 @@ def build_views(config: Config, db: Database, *, now: datetime) -> list[FeedView
     site = config.site.title
     limit = config.items_per_feed
     views = [
-        FeedView(ALL, "Tất cả", site, f"Mọi tin của {site}", "all",
-                 tuple(stories.newest(db, category=None, limit=limit)), base)
-    ]  # fmt: skip
+        FeedView(
+            ALL,
+            "Tất cả",
+            site,
+            f"Mọi tin của {site}",
+            "all",
+            tuple(stories.newest(db, category=None, limit=limit)),
+            base,
+        )
+    ]
     for cat in config.categories:
         views.append(
-            FeedView(cat.slug, cat.name, f"{cat.name} – {site}", f"{cat.name}: tin của {site}",
-                     "category", tuple(stories.newest(db, category=cat.slug, limit=limit)), base)
-        )  # fmt: skip
+            FeedView(
+                cat.slug,
+                cat.name,
+                f"{cat.name} – {site}",
+                f"{cat.name}: tin của {site}",
+                "category",
+                tuple(stories.newest(db, category=cat.slug, limit=limit)),
+                base,
+            )
+        )
     for feat in config.featured:
         since = (now - feat.window).isoformat()
-        recent = [s for s in stories.newest(db, category=None, limit=feat.size * 4) if s.published >= since]
+        recent = [
+            s
+            for s in stories.newest(db, category=None, limit=feat.size * 4)
+            if s.published >= since
+        ]
         views.append(
-            FeedView(feat.slug, feat.title, f"{feat.title} – {site}", f"{feat.title}: tuyển chọn của {site}",
-                     "featured", tuple(recent[: feat.size]), base)
-        )  # fmt: skip
+            FeedView(
+                feat.slug,
+                feat.title,
+                f"{feat.title} – {site}",
+                f"{feat.title}: tuyển chọn của {site}",
+                "featured",
+                tuple(recent[: feat.size]),
+                base,
+            )
+        )
     return views
 
 
-def render_all(config: Config, db: Database, *, now: datetime) -> tuple[dict[str, bytes], dict[str, int]]:
+def render_all(
+    config: Config, db: Database, *, now: datetime
+) -> tuple[dict[str, bytes], dict[str, int]]:
     """Every published file as {relative path: bytes}, and items per slug."""
     zone = config.site.zone
     names = category_names(config)
@@ -73,14 +100,19 @@ def render_all(config: Config, db: Database, *, now: datetime) -> tuple[dict[str
     files: dict[str, bytes] = {}
     for view in views:
         entries = items[view.slug]
-        files[f"feeds/{view.slug}.xml"] = render_rss(view, entries, title=site, language=language, ttl=ttl)
-        files[f"feeds/{view.slug}.atom"] = render_atom(view, entries, title=site, language=language, ttl=ttl)
+        files[f"feeds/{view.slug}.xml"] = render_rss(
+            view, entries, title=site, language=language, ttl=ttl
+        )
+        files[f"feeds/{view.slug}.atom"] = render_atom(
+            view, entries, title=site, language=language, ttl=ttl
+        )
         files[f"feeds/{view.slug}.json"] = render_json(view, entries, title=site, language=language)
     files["opml.xml"] = render_opml(views, title=site)
     boxes = [
         FeaturedBox(v.slug, v.name, items[v.slug], v.slug in WITH_SUMMARIES)
-        for v in views if v.kind == "featured"
-    ]  # fmt: skip
+        for v in views
+        if v.kind == "featured"
+    ]
     for view in views:
         if view.kind == "all":
             path, root = "index.html", ""

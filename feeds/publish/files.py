@@ -47,5 +47,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         if temp:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        raise PublishError(f"cannot write {path}: {exc.strerror or exc}; the previous file is kept") from exc
+        raise PublishError(
+            f"cannot write {path}: {exc.strerror or exc}; the previous file is kept"
+        ) from exc
     return True

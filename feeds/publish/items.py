@@ -76,8 +76,14 @@ def guess_image_type(url: str | None) -> str | None:
     if not url:
         return None
     path = url.split("?", 1)[0].lower()
-    for suffix, kind in ((".jpg", "image/jpeg"), (".jpeg", "image/jpeg"), (".png", "image/png"),
-                         (".gif", "image/gif"), (".webp", "image/webp"), (".avif", "image/avif")):  # fmt: skip
+    for suffix, kind in (
+        (".jpg", "image/jpeg"),
+        (".jpeg", "image/jpeg"),
+        (".png", "image/png"),
+        (".gif", "image/gif"),
+        (".webp", "image/webp"),
+        (".avif", "image/avif"),
+    ):
         if path.endswith(suffix):
             return kind
     return None

@@ -20,7 +20,9 @@ def render_opml(views: list[FeedView], *, title: str) -> bytes:
         members = [v for v in views if v.kind == kind]
         if not members:
             continue
-        parent = body if kind == "all" else etree.SubElement(body, "outline", text=label, title=label)
+        parent = (
+            body if kind == "all" else etree.SubElement(body, "outline", text=label, title=label)
+        )
         for view in members:
             etree.SubElement(
                 parent,

@@ -18,7 +18,13 @@ STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="../feed.xsl"?>\n'
 
 
 def _generator(
-    view: FeedView, items: list[Item], *, self_link: tuple[str, str], title: str, language: str, ttl: int
+    view: FeedView,
+    items: list[Item],
+    *,
+    self_link: tuple[str, str],
+    title: str,
+    language: str,
+    ttl: int,
 ) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc")
