@@ -44,7 +44,11 @@ def create(
 def add_categories(db: Database, story_id: str, categories: Iterable[str]) -> None:
     rows = [{"story_id": story_id, "category": c} for c in categories]
     if rows:
-        db.table("story_categories").insert_all(rows, ignore=True)
+        db.conn.executemany(
+            "insert or ignore into story_categories (story_id, category)"
+            " values (:story_id, :category)",
+            rows,
+        )
 
 
 def touch(

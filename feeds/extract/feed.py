@@ -102,7 +102,8 @@ def _item(entry: Any, zone: ZoneInfo) -> RawItem | None:
         summary=entry.get("summary") or None,
         content=content or None,
         published=feed_date(entry.get("published"), entry.get("published_parsed"), zone),
-        updated=feed_date(entry.get("updated"), entry.get("updated_parsed"), zone),
+        # dict.get: feedparser's own get() maps a missing `updated` to `published`, with a warning.
+        updated=feed_date(dict.get(entry, "updated"), dict.get(entry, "updated_parsed"), zone),
         labels=tuple(
             clean_line(t.get("term") or t.get("label") or "")
             for t in entry.get("tags", [])
