@@ -373,6 +373,7 @@ def rss_item(feed: Feed, e: Entry) -> str:
         author = f"<author>bientap@{feed.host} ({e.author})</author>"
     else:
         author = f"<dc:creator>{e.author}</dc:creator>"
+    teaser = f'<a href="{e.link}"><img src="{e.image}" width="240"/></a><br/>{e.summary}'
     return f"""    <item>
       <title>{escape(e.title)}</title>
       <link>{escape(e.link)}</link>
@@ -381,7 +382,7 @@ def rss_item(feed: Feed, e: Entry) -> str:
       <category>{e.category}</category>
       {author}
       <enclosure url="{e.image}" length="{enclosure_length(e)}" type="image/jpeg"/>
-      <description><![CDATA[<a href="{e.link}"><img src="{e.image}" width="240"/></a><br/>{e.summary}]]></description>
+      <description><![CDATA[{teaser}]]></description>
       <content:encoded><![CDATA[{e.body}]]></content:encoded>
     </item>"""
 

@@ -23,7 +23,9 @@ def parse_duration(text: str) -> timedelta:
     """`90s`, `15m`, `2h`, `3d` or a sum such as `1h30m`; ValueError otherwise."""
     compact = text.strip()
     if not compact or _DURATION.sub("", compact):
-        raise ValueError(f"{json.dumps(text, ensure_ascii=False)} is not a duration (write 90s, 15m, 2h or 3d)")
+        raise ValueError(
+            f"{json.dumps(text, ensure_ascii=False)} is not a duration (write 90s, 15m, 2h or 3d)"
+        )
     total = timedelta()
     for amount, unit in _DURATION.findall(compact):
         total += timedelta(**{_UNITS[unit]: int(amount)})

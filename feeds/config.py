@@ -355,7 +355,8 @@ class _Validator:
             value = fold(row[key]) if folded else row[key]
             if value in seen:
                 raise self.fail(
-                    f"{array}[{i}].{key}", f"{_q(row[key])} is already used by {array}[{seen[value]}]"
+                    f"{array}[{i}].{key}",
+                    f"{_q(row[key])} is already used by {array}[{seen[value]}]",
                 )
             seen[value] = i
 
@@ -389,7 +390,9 @@ class _Validator:
                 raise self.fail(f"sources[{i}].link_pattern", 'only applies to kind = "html"')
         for i, feat in enumerate(featured):
             if feat["slug"] in slugs:
-                raise self.fail(f"featured[{i}].slug", f"{_q(feat['slug'])} is also a category slug")
+                raise self.fail(
+                    f"featured[{i}].slug", f"{_q(feat['slug'])} is also a category slug"
+                )
 
         base = self.path.parent
         return Config(

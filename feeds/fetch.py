@@ -139,7 +139,7 @@ class Fetcher:
         parts: list[bytes] = []
         size = 0
         try:
-            for chunk in response.iter_raw(_CHUNK):
+            for chunk in response.iter_raw():  # no chunk size: it would buffer
                 if time.monotonic() > deadline:
                     seconds = self.settings.timeout.total_seconds()
                     raise FetchError(source, f"the response took longer than {seconds:g}s")

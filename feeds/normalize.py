@@ -45,7 +45,7 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle:
     author = clean_line(item.author or "") or None
     image = item.image
     image_url = absolute(image.url, link) if image else _first_image(content or summary or "")
-    published = clamp(item.published, now=ctx.now, fallback=ctx.now)
+    published = clamp(item.published or item.updated, now=ctx.now, fallback=ctx.now)
     updated = clamp(item.updated, now=ctx.now, fallback=published) if item.updated else None
     return NewArticle(
         source=ctx.source,

@@ -111,8 +111,9 @@ class FeedServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda *args: None  # type: ignore[method-assign]  # resets are tests
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def route(
@@ -128,7 +129,9 @@ class FeedServer:
         gzip_body: bool = False,
         handler: Callable[[BaseHTTPRequestHandler], None] | None = None,
     ) -> str:
-        data = Path(file).read_bytes() if file else (body.encode() if isinstance(body, str) else body)
+        data = (
+            Path(file).read_bytes() if file else (body.encode() if isinstance(body, str) else body)
+        )
         all_headers = {"Content-Type": content_type, **(headers or {})}
         if gzip_body:
             data = gzip.compress(data)

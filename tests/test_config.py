@@ -136,7 +136,12 @@ def test_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_bundled_config_is_valid() -> None:
     cfg = config.load(REPO / "config.toml")
-    assert {c.slug for c in cfg.categories} >= {"chuyen-dong-ha-noi", "kinh-te", "van-hoa", "xa-hoi"}
+    assert {c.slug for c in cfg.categories} >= {
+        "chuyen-dong-ha-noi",
+        "kinh-te",
+        "van-hoa",
+        "xa-hoi",
+    }
     assert {f.slug for f in cfg.featured} == {"dung-bo-lo", "noi-bat"}
     local = [s for s in cfg.sources if s.is_local]
     assert local and all(cfg.local_path(s.url).exists() for s in local)
@@ -148,7 +153,9 @@ def test_every_bundled_config_key_is_commented() -> None:
     for number, line in enumerate(lines):
         if re.match(r"^\s*[a-z_]+\s*=", line):
             before = lines[number - 1].strip()
-            assert before.startswith("#"), f"line {number + 1} ({line.strip()}) has no comment above"
+            assert before.startswith("#"), (
+                f"line {number + 1} ({line.strip()}) has no comment above"
+            )
 
 
 def test_every_config_key_is_in_the_bundled_config() -> None:

@@ -32,7 +32,9 @@ def two_sources(feed_server: FeedServer, make_config: Callable[..., Path]) -> Pa
     copies = feed_server.route(
         "/copies.atom", file=FEEDS / "copies.atom", etag='"c1"', content_type="application/atom+xml"
     )
-    return make_config(("Tin Hà Nội", hanoi, "chuyen-dong-ha-noi"), ("Báo Thủ đô", copies, "kinh-te"))
+    return make_config(
+        ("Tin Hà Nội", hanoi, "chuyen-dong-ha-noi"), ("Báo Thủ đô", copies, "kinh-te")
+    )
 
 
 def test_cycle_stores_one_story_per_copy_and_publishes(two_sources: Path, now: datetime) -> None:
@@ -63,7 +65,9 @@ def test_cycle_stores_one_story_per_copy_and_publishes(two_sources: Path, now: d
     kinh_te = feedparser.parse((public / "feeds" / "kinh-te.xml").read_bytes())
     assert any(e.title.startswith("Giá vàng hôm nay 5/4") for e in kinh_te.entries)  # alias
     the_gioi = json.loads((public / "feeds" / "the-gioi.json").read_text(encoding="utf-8"))
-    assert [i["title"] for i in the_gioi["items"]] == ["Thế giới: hội nghị khí hậu khai mạc tại Dubai"]
+    assert [i["title"] for i in the_gioi["items"]] == [
+        "Thế giới: hội nghị khí hậu khai mạc tại Dubai"
+    ]
 
 
 def test_day_first_date_without_zone_is_site_time(two_sources: Path, now: datetime) -> None:
@@ -77,7 +81,7 @@ def test_second_cycle_not_modified_rewrites_nothing(
     two_sources: Path, now: datetime, feed_server: FeedServer
 ) -> None:
     _cycle(two_sources, now)
-    cfg, db, summary = _cycle(two_sources, now + timedelta(minutes=15))
+    _cfg, db, summary = _cycle(two_sources, now + timedelta(minutes=15))
     assert {r.status for r in summary.results} == {"not modified"}
     assert summary.published is not None and summary.published.written == []
     assert stories.count(db) == 4
@@ -91,7 +95,7 @@ def test_changed_entry_updates_its_story(
     original = (FEEDS / "hanoi.xml").read_text(encoding="utf-8")
     url = feed_server.route("/h.xml", original)
     path = make_config(("Tin Hà Nội", url, "chuyen-dong-ha-noi"))
-    cfg, db, _ = _cycle(path, now)
+    _cfg, db, _ = _cycle(path, now)
     before = {s.article.title: s.id for s in stories.newest(db, category=None, limit=10)}
     edited = original.replace("vàng miếng tăng mạnh", "vàng miếng tăng mạnh, nhẫn đi ngang")
     feed_server.route("/h.xml", edited)
@@ -108,14 +112,20 @@ def test_same_text_in_another_unicode_form_is_one_story(
 ) -> None:
     import unicodedata
 
-    body = "<p>" + "Ủy ban nhân dân thành phố họp bàn kế hoạch chống ngập mùa mưa năm nay. " * 5 + "</p>"
+    body = (
+        "<p>"
+        + "Ủy ban nhân dân thành phố họp bàn kế hoạch chống ngập mùa mưa năm nay. " * 5
+        + "</p>"
+    )
     feed = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{t}</title>
     <link>https://{h}/</link><description>x</description><item><title>{title}</title>
     <link>https://{h}/a-{n}.html</link><description><![CDATA[{body}]]></description>
     <pubDate>Fri, 05 Apr 2024 08:00:00 +0700</pubDate></item></channel></rss>"""
     title = "Hà Nội họp bàn chống ngập"
     a = feed_server.route("/a.xml", feed.format(t="A", h="a.vn", n=1, title=title, body=body))
-    nfd = unicodedata.normalize("NFD", feed.format(t="B", h="b.vn", n=2, title="Video: " + title, body=body))
+    nfd = unicodedata.normalize(
+        "NFD", feed.format(t="B", h="b.vn", n=2, title="Video: " + title, body=body)
+    )
     b = feed_server.route("/b.xml", nfd)
     path = make_config(("Báo A", a), ("Báo B", b))
     _, db, _ = _cycle(path, now)
@@ -153,7 +163,9 @@ def test_backing_off_source_is_skipped_until_due_or_forced(
     path = make_config(("Hỏng", broken))
     _cycle(path, now)
     _, _, summary = _cycle(path, now + timedelta(seconds=10))
-    assert summary.results[0].status == "skipped" and "backing off" in (summary.results[0].error or "")
+    assert summary.results[0].status == "skipped" and "backing off" in (
+        summary.results[0].error or ""
+    )
     _, _, summary = _cycle(path, now + timedelta(seconds=10), force=True)
     assert summary.results[0].status == "failed"
     assert feed_server.hits("/500.xml") == 2
@@ -168,7 +180,9 @@ def test_many_sources_parse_in_worker_processes(
     sources = []
     for n in range(POOL_THRESHOLD + 2):
         body = template.replace("tinhanoi", f"outlet{n}").replace("Hà Nội mở", f"Hà Nội ({n}) mở")
-        body = body.replace("Giá vàng hôm nay 5/4", f"Giá vàng {n}").replace("Triển lãm", f"Triển lãm {n}")
+        body = body.replace("Giá vàng hôm nay 5/4", f"Giá vàng {n}").replace(
+            "Triển lãm", f"Triển lãm {n}"
+        )
         body = body.replace("Từ ngày 10/4", f"Từ ngày 10/4 ({n})")
         sources.append((f"Nguồn {n}", feed_server.route(f"/f{n}.xml", body)))
     path = make_config(*sources)

@@ -79,7 +79,10 @@ def test_bad_durations(text: str) -> None:
 @pytest.mark.parametrize(
     ("a", "b"),
     [
-        ("https://VnExpress.net/a-1.html?utm_source=rss&utm_medium=x", "https://vnexpress.net/a-1.html"),
+        (
+            "https://VnExpress.net/a-1.html?utm_source=rss&utm_medium=x",
+            "https://vnexpress.net/a-1.html",
+        ),
         ("https://e.vn/a.html?b=2&a=1#comments", "https://e.vn/a.html?a=1&b=2"),
         ("https://e.vn/a.html?fbclid=XYZ&gclid=1", "https://e.vn/a.html"),
         ("https://e.vn/chuyển-động.html", "https://e.vn/chuy%E1%BB%83n-%C4%91%E1%BB%99ng.html"),

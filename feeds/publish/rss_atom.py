@@ -22,6 +22,7 @@ def _generator(
     items: list[Item],
     *,
     self_link: tuple[str, str],
+    content_type: str,
     title: str,
     language: str,
     ttl: int,
@@ -52,7 +53,7 @@ def _generator(
         fe.published(item.published)
         fe.updated(item.updated)
         fe.summary(item.summary or item.title)
-        fe.content(item.content_html, type="CDATA")
+        fe.content(item.content_html, type=content_type)
         if item.author:
             fe.author({"name": item.author})
             fe.dc.dc_creator(item.author)
@@ -70,13 +71,29 @@ def _generator(
 
 def render_rss(view: FeedView, items: list[Item], *, title: str, language: str, ttl: int) -> bytes:
     self_link = (view.url("xml"), "application/rss+xml")
-    fg = _generator(view, items, self_link=self_link, title=title, language=language, ttl=ttl)
+    fg = _generator(
+        view,
+        items,
+        self_link=self_link,
+        content_type="CDATA",
+        title=title,
+        language=language,
+        ttl=ttl,
+    )
     return _with_stylesheet(fg.rss_str(pretty=True))
 
 
 def render_atom(view: FeedView, items: list[Item], *, title: str, language: str, ttl: int) -> bytes:
     self_link = (view.url("atom"), "application/atom+xml")
-    fg = _generator(view, items, self_link=self_link, title=title, language=language, ttl=ttl)
+    fg = _generator(
+        view,
+        items,
+        self_link=self_link,
+        content_type="html",
+        title=title,
+        language=language,
+        ttl=ttl,
+    )
     return _with_stylesheet(fg.atom_str(pretty=True))
 
 

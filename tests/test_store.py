@@ -1,0 +1,67 @@
+"""store/: migrations (fresh and from an older file), pragmas, search, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from store import StoreUnavailable, open_store
+from store.db import connect
+from store.migrations import migrations
+
+
+def test_fresh_database_is_migrated(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "feeds.db")
+    assert {"sources", "articles", "stories", "story_categories", "fetch_log"} <= set(
+        db.table_names()
+    )
+    assert next(db.query("pragma journal_mode"))["journal_mode"] == "wal"
+    assert next(db.query("pragma foreign_keys"))["foreign_keys"] == 1
+    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
+
+
+def test_older_database_upgrades_on_open_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = connect(path)
+    migrations.apply(old, stop_before="m002_source_feed_meta")
+    old.table("sources").insert({"name": "Cũ", "url": "http://127.0.0.1:9/a.xml", "kind": "feed"})
+    old.conn.close()
+    db = open_store(path)
+    assert "title" in db.table("sources").columns_dict
+    assert next(db.query("select name from sources"))["name"] == "Cũ"
+    assert not migrations.pending(db)
+
+
+def test_full_text_search_over_titles_and_text(tmp_path: Path) -> None:
+    from feeds.dedup import place
+    from feeds.model import RawItem
+    from feeds.normalize import Context, normalize_item
+
+    db = open_store(tmp_path / "feeds.db")
+    now = datetime(2024, 4, 5, tzinfo=UTC)
+    ctx = Context("Nguồn", "https://a.vn/", None, {}, now)
+    item = RawItem(
+        "1", "https://a.vn/1.html", "Giá vàng tăng mạnh", summary="<p>Vàng miếng SJC</p>"
+    )
+    with db.atomic():
+        place(db, normalize_item(item, ctx), now=now)
+    hits = list(db.query("select title from articles_fts where articles_fts match 'vàng'"))
+    assert hits == [{"title": "Giá vàng tăng mạnh"}]
+
+
+def test_a_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreUnavailable, match="not a database"):
+        open_store(path)
+
+
+def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "feeds.db")
+    with pytest.raises(sqlite3.IntegrityError), db.atomic():
+        db.table("sources").insert({"name": "A", "url": "u", "kind": "feed"})
+        db.table("sources").insert({"name": "A", "url": "u", "kind": "feed"})
+    assert db.table("sources").count == 0
