@@ -50,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 POLL_S = 0.05
 TOUCH_FRACTION = 0.1
 TOUCH_ENTRIES = 3
-MB = 1024 * 1024
+MIB = 1024 * 1024
 # Whatever `feeds` might try to reach beyond 127.0.0.1 goes to a closed local
 # port and fails at once: nothing leaves the machine.
 CLOSED = "http://127.0.0.1:9"
@@ -84,10 +84,10 @@ class Run:
     cycle: str
     repetition: int
     wall_s: float
-    peak_rss_mb: float  # max of the two below
-    sampled_tree_rss_mb: float  # psutil: process + descendants, every 50 ms
-    kernel_maxrss_mb: float  # wait4(): high-water mark of the main process
-    store_mb: float  # size of data/ after the cycle
+    peak_rss_mib: float  # max of the two below
+    sampled_tree_rss_mib: float  # psutil: process + descendants, every 50 ms
+    kernel_maxrss_mib: float  # wait4(): high-water mark of the main process
+    store_mib: float  # size of data/ after the cycle
     responses: dict[str, int]  # per HTTP status, plus body "bytes"
 
 
@@ -166,7 +166,7 @@ def ensure_corpus(out: Path, seed: int, feeds: int, entries: int, fresh: bool) -
     started = time.perf_counter()
     manifest = corpus.generate(out, seed=seed, feeds=feeds, entries=entries, anchor=anchor)
     took = time.perf_counter() - started
-    print(f"  {manifest['total_bytes'] / MB:.1f} MiB in {took:.1f} s", flush=True)
+    print(f"  {manifest['total_bytes'] / 1e6:.1f} MB in {took:.1f} s", flush=True)
     return manifest
 
 
@@ -240,10 +240,10 @@ def measure(
         cycle=cycle,
         repetition=rep,
         wall_s=round(wall, 3),
-        peak_rss_mb=round(max(sampled, maxrss) / MB, 1),
-        sampled_tree_rss_mb=round(sampled / MB, 1),
-        kernel_maxrss_mb=round(maxrss / MB, 1),
-        store_mb=round(dir_size(config.parent / "data") / MB, 1),
+        peak_rss_mib=round(max(sampled, maxrss) / MIB, 1),
+        sampled_tree_rss_mib=round(sampled / MIB, 1),
+        kernel_maxrss_mib=round(maxrss / MIB, 1),
+        store_mib=round(dir_size(config.parent / "data") / MIB, 1),
         responses=responses,
     )
 
@@ -252,13 +252,13 @@ def summarize(runs: list[Run], cycles: list[str]) -> dict[str, dict[str, float]]
     summary = {}
     for cycle in cycles:
         walls = [r.wall_s for r in runs if r.cycle == cycle]
-        rss = [r.peak_rss_mb for r in runs if r.cycle == cycle]
+        rss = [r.peak_rss_mib for r in runs if r.cycle == cycle]
         summary[cycle] = {
             "wall_s_median": round(statistics.median(walls), 3),
             "wall_s_min": min(walls),
             "wall_s_max": max(walls),
-            "peak_rss_mb_median": round(statistics.median(rss), 1),
-            "peak_rss_mb_max": max(rss),
+            "peak_rss_mib_median": round(statistics.median(rss), 1),
+            "peak_rss_mib_max": max(rss),
         }
     return summary
 
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
                 runs.append(run)
                 print(
                     f"[{rep}/{args.repeat}] {cycle:<9} {run.wall_s:8.2f} s"
-                    f"  peak RSS {run.peak_rss_mb:7.1f} MiB  store {run.store_mb:6.1f} MiB"
+                    f"  peak RSS {run.peak_rss_mib:7.1f} MiB  store {run.store_mib:6.1f} MiB"
                     f"  {describe(run.responses)}",
                     flush=True,
                 )
@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{'cycle':<10} {'wall s (median, min-max)':>28} {'peak RSS MiB (median)':>23}")
     for cycle, s in summary.items():
         wall = f"{s['wall_s_median']:.2f} ({s['wall_s_min']:.2f}-{s['wall_s_max']:.2f})"
-        print(f"{cycle:<10} {wall:>28} {s['peak_rss_mb_median']:>23.1f}")
+        print(f"{cycle:<10} {wall:>28} {s['peak_rss_mib_median']:>23.1f}")
     n_feeds = manifest["feeds_count"]
     for run in runs:
         if run.cycle == "unchanged" and run.responses.get("304", 0) != n_feeds:

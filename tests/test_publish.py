@@ -61,6 +61,7 @@ def test_atom_feeds_match_rfc4287_schema(published: Path) -> None:
         assert document.xpath("/a:feed/a:author", namespaces=ns)
         for entry in document.xpath("//a:entry", namespaces=ns):
             assert entry.xpath("a:link[@rel='alternate'] | a:content", namespaces=ns)
+            assert len(entry.xpath("a:link[@rel='alternate' or not(@rel)]", namespaces=ns)) == 1
 
 
 def test_rss_channel_details(published: Path) -> None:
@@ -178,6 +179,8 @@ def test_bundled_config_publishes_the_seed_article_offline(
         assert item["date_published"] == "2024-04-05T12:06:00+07:00"
         assert item["authors"] == [{"name": "Phan Anh"}]
         _assert_full_text(entry.content[0].value)
+        enclosure = next(link for link in entry.links if link.rel == "enclosure")
+        assert enclosure.type == "image/jpeg" and int(enclosure.length) > 1000
         _assert_full_text(item["content_html"])
 
 

@@ -9,11 +9,13 @@ as media:content, plus an enclosure when the length is known.
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .. import HOME_PAGE, __version__
 from .items import Item
 from .views import FeedView
 
+ATOM = "http://www.w3.org/2005/Atom"
 STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="../feed.xsl"?>\n'
 
 
@@ -60,11 +62,11 @@ def _generator(
         for slug, name in item.categories:
             fe.category(term=slug, label=name)
         if item.image_url:
-            media = {"url": item.image_url, "medium": "image"}
+            media = {"url": item.image_url, "medium": "image", "group": None}
             if item.image_type:
                 media["type"] = item.image_type
             fe.media.content(media)
-            if item.image_length and item.image_type:
+            if item.image_length and item.image_type and content_type == "CDATA":
                 fe.enclosure(item.image_url, str(item.image_length), item.image_type)
     return fg
 
@@ -94,7 +96,29 @@ def render_atom(view: FeedView, items: list[Item], *, title: str, language: str,
         language=language,
         ttl=ttl,
     )
-    return _with_stylesheet(fg.atom_str(pretty=True))
+    return _with_stylesheet(_atom_entry_links(fg.atom_str(pretty=True), items))
+
+
+def _atom_entry_links(document: bytes, items: list[Item]) -> bytes:
+    """Give each Atom entry link its rel and type, and add the image enclosure.
+
+    feedgen 1.0 writes an entry's <link> with its href only (its loop variable
+    shadows the link data), so rel="enclosure" links would become a second
+    rel="alternate" one. We add only the alternate link with feedgen and fix
+    the attributes here.
+    """
+    root = etree.fromstring(document)
+    for entry, item in zip(root.iterfind(f"{{{ATOM}}}entry"), items, strict=True):
+        for link in entry.iterfind(f"{{{ATOM}}}link"):
+            link.set("rel", "alternate")
+            link.set("type", "text/html")
+        if item.image_url and item.image_type and item.image_length:
+            enclosure = etree.SubElement(entry, f"{{{ATOM}}}link", rel="enclosure")
+            enclosure.set("href", item.image_url)
+            enclosure.set("type", item.image_type)
+            enclosure.set("length", str(item.image_length))
+    etree.indent(root, space="  ")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def _with_stylesheet(document: bytes) -> bytes:
