@@ -53,6 +53,16 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class DedupSettings:
+    """[dedup]: when two articles are one story."""
+
+    window: timedelta = timedelta(days=7)
+    jaccard: float = 0.5  # shared word 3-grams over all of either text
+    containment: float = 0.8  # share of the shorter text found in the longer one
+    source_priority: tuple[str, ...] = ()  # preferred representatives, best first
+
+
+@dataclass(frozen=True)
 class Category:
     slug: str
     name: str
@@ -95,6 +105,7 @@ class Config:
     port: int
     interval: timedelta
     fetch: FetchSettings
+    dedup: DedupSettings
     categories: tuple[Category, ...]
     sources: tuple[Source, ...]
     featured: tuple[Featured, ...] = field(default=())
@@ -234,6 +245,12 @@ def _zone(value: Any) -> str:
     return str(value)
 
 
+def _share(value: Any) -> float:
+    if isinstance(value, bool) or not 0 < value <= 1:
+        raise ValueError(f"{_q(value)} must be a number above 0 and at most 1")
+    return float(value)
+
+
 def _port(value: Any) -> int:
     if isinstance(value, bool) or not 0 < value < 65536:
         raise ValueError(f"{_q(value)} is not a TCP port (1-65535)")
@@ -257,6 +274,7 @@ _TOP = {
     "server": _Key((dict,)),
     "schedule": _Key((dict,)),
     "fetch": _Key((dict,)),
+    "dedup": _Key((dict,)),
     "categories": _Key((list,)),
     "sources": _Key((list,)),
     "featured": _Key((list,)),
@@ -277,6 +295,12 @@ _FETCH = {
     "concurrency": _Key((int,), False, _positive),
     "per_host": _Key((int,), False, _positive),
     "user_agent": _Key((str,), False, _str),
+}
+_DEDUP = {
+    "window": _Key((str,), False, _duration),
+    "jaccard": _Key((float, int), False, _share),
+    "containment": _Key((float, int), False, _share),
+    "source_priority": _Key((list,), False, _strings(_name)),
 }
 _CATEGORY = {
     "slug": _Key((str,), True, _slug),
@@ -303,7 +327,7 @@ _FEATURED = {
 
 
 def _type_name(value: Any) -> str:
-    names = {str: "a string", int: "a number", float: "a number", bool: "true/false"}
+    names = {str: "a string", int: "a whole number", float: "a number", bool: "true/false"}
     names |= {list: "a list", dict: "a table"}
     return names.get(type(value), type(value).__name__)
 
@@ -368,6 +392,7 @@ class _Validator:
         server = self.table(doc.get("server", {}), "server", _SERVER)
         schedule = self.table(doc.get("schedule", {}), "schedule", _SCHEDULE)
         fetch = FetchSettings(**self.table(doc.get("fetch", {}), "fetch", _FETCH))
+        dedup = DedupSettings(**self.table(doc.get("dedup", {}), "dedup", _DEDUP))
 
         categories = self.array(doc, "categories", _CATEGORY)
         self.unique(categories, "categories", "slug")
@@ -388,6 +413,12 @@ class _Validator:
                 )
             if "link_pattern" in src and src.get("kind", "feed") == "feed":
                 raise self.fail(f"sources[{i}].link_pattern", 'only applies to kind = "html"')
+        names = {fold(s["name"]) for s in sources}
+        for i, name in enumerate(dedup.source_priority):
+            if fold(name) not in names:
+                raise self.fail(
+                    "dedup.source_priority", f"{_q(name)} (item {i + 1}) is not a source name"
+                )
         for i, feat in enumerate(featured):
             if feat["slug"] in slugs:
                 raise self.fail(
@@ -405,6 +436,7 @@ class _Validator:
             port=server.get("port", 8080),
             interval=schedule.get("interval", timedelta(minutes=15)),
             fetch=fetch,
+            dedup=dedup,
             categories=tuple(
                 Category(c["slug"], c["name"], c.get("aliases", ())) for c in categories
             ),

@@ -31,6 +31,7 @@ from store.records import SourceState
 
 from . import due
 from .config import Config, Source
+from .dedup import Deduper
 from .errors import SourceError
 from .fetch import Fetcher, read_local
 from .ingest import ParseJob, Prepared, body_hash, prepare, record_failure, record_fetched
@@ -100,8 +101,9 @@ def run_cycle(
 
         with ThreadPoolExecutor(max_workers=max(1, config.fetch.concurrency)) as threads:
             futures = [threads.submit(work, source) for source in todo]
+            deduper = Deduper(config.dedup)
             for future in as_completed(futures):
-                result = _store(config, db, future.result(), states, now)
+                result = _store(config, db, deduper, future.result(), states, now)
                 summary.results.append(result)
                 if on_result:
                     on_result(result)
@@ -166,7 +168,12 @@ def _fetch_and_prepare(
 
 
 def _store(
-    config: Config, db: Database, outcome: _Outcome, states: dict[str, SourceState], now: datetime
+    config: Config,
+    db: Database,
+    deduper: Deduper,
+    outcome: _Outcome,
+    states: dict[str, SourceState],
+    now: datetime,
 ) -> SourceResult:
     source = outcome.source
     state = states.get(source.name)
@@ -183,6 +190,7 @@ def _store(
             outcome.prepared,
             now=now,
             next_due=due.next_due(now, interval),
+            deduper=deduper,
         )
         if outcome.prepared and outcome.prepared.meta.problem:
             result.error = f"recovered from a malformed document: {outcome.prepared.meta.problem}"

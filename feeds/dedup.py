@@ -1,10 +1,15 @@
 """Articles -> stories: which story does a new article join?
 
-An article joins an existing story when it is the same entry of the same source
-(a changed entry updates its article, never makes a second story), carries the
-same canonical URL, or the same normalised text. Near-duplicate matching (same
-story told with other markup, a dropped sentence, a summary against a full page)
-plugs in as a StoryMatcher. Story ids are assigned once and never recomputed.
+Exact keys first: the same entry of the same source (a changed entry updates
+its article, never makes a second story), the same canonical URL, the same
+normalised text. Then near duplicates: the article's LSH band keys and title
+key find a handful of candidates in the store (never a scan of every story),
+and judge() decides for each, on the exact word 3-gram overlap of the two
+texts, whether they are one story. A new article that joins two stories merges
+them: the one published first keeps its id, the other's id becomes an alias
+and never reappears as an item.
+
+judge() and pick_representative() are pure; place() does the store calls.
 """
 
 from __future__ import annotations
@@ -14,12 +19,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any
 
 from sqlite_utils import Database
 
 from store import articles, stories
-from store.records import NewArticle
+from store.records import Candidate, NewArticle
+
+from .clock import from_iso, iso
+from .config import DedupSettings
+from .similarity import numbers, overlap
+
+# Below this many shingles a text is too short to vouch for a story on its own.
+MIN_SHINGLES = 12
+# Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text.
+SAME_TEXT = 0.9
 
 
 class Placement(StrEnum):
@@ -29,21 +43,20 @@ class Placement(StrEnum):
     UNCHANGED = "unchanged"
 
 
-class StoryMatcher(Protocol):
-    """Finds the story an article that matched no exact key belongs to, if any."""
-
-    def find(self, db: Database, article: NewArticle) -> str | None: ...
-
-
-class NoNearMatch:
-    def find(self, db: Database, article: NewArticle) -> str | None:
-        return None
-
-
 @dataclass(frozen=True)
-class Match:
-    story_id: str
+class Verdict:
+    same: bool
     reason: str
+    jaccard: float = 0.0
+    containment: float = 0.0
+
+    def detail(self, other: str) -> dict[str, Any]:
+        return {
+            "with": other,
+            "reason": self.reason,
+            "jaccard": round(self.jaccard, 3),
+            "containment": round(self.containment, 3),
+        }
 
 
 def article_id(source: str, guid: str) -> str:
@@ -55,53 +68,118 @@ def new_story_id(first_article_id: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"feeds:story:{first_article_id}"))
 
 
-def exact_match(db: Database, article: NewArticle) -> Match | None:
-    if story := articles.story_with_url(db, article.url):
-        return Match(story, "same URL")
-    if article.text_hash and (story := articles.story_with_text(db, article.text_hash)):
-        return Match(story, "same text")
-    return None
+def judge(
+    new: NewArticle, old: Candidate, settings: DedupSettings, *, body: tuple[float, float, int]
+) -> Verdict:
+    """Are `new` and the stored `old` one story? `body` is overlap(new.text, old.text)."""
+    gap = abs(new.published - from_iso(old.published))
+    if gap > settings.window:
+        return Verdict(False, f"published {gap.days} days apart (window {settings.window.days}d)")
+    jaccard, containment, smaller = body
+    if numbers(new.title_key) != numbers(old.title_key) and jaccard < SAME_TEXT:
+        return Verdict(False, "titles differ in a date or number", jaccard, containment)
+    if smaller < MIN_SHINGLES:
+        if new.title_key == old.title_key and new.title_key and containment >= settings.containment:
+            return Verdict(True, "same title, same short text", jaccard, containment)
+        return Verdict(False, "too little text to tell", jaccard, containment)
+    if jaccard >= settings.jaccard:
+        return Verdict(True, "near-identical text", jaccard, containment)
+    if containment >= settings.containment:
+        return Verdict(True, "shorter text contained in the longer", jaccard, containment)
+    return Verdict(False, "different text", jaccard, containment)
 
 
-def is_better_representative(candidate: NewArticle, current_has_content: bool) -> bool:
-    """A full version beats a summary-only one; otherwise the first arrival stays."""
+def priority(source: str, settings: DedupSettings) -> int:
+    try:
+        return settings.source_priority.index(source)
+    except ValueError:
+        return len(settings.source_priority)
+
+
+def is_better_representative(
+    candidate: NewArticle, current_source: str, current_has_content: bool, settings: DedupSettings
+) -> bool:
+    """A preferred source wins; then a full version beats a summary; else the first stays."""
+    mine, theirs = priority(candidate.source, settings), priority(current_source, settings)
+    if mine != theirs:
+        return mine < theirs
     return bool(candidate.content) and not current_has_content
 
 
-def place(
-    db: Database, article: NewArticle, *, now: datetime, matcher: StoryMatcher | None = None
-) -> Placement:
-    """Store one article and attach it to its story. Call inside a transaction."""
-    aid = article_id(article.source, article.guid)
-    existing = articles.find(db, aid)
-    if existing is not None:
-        if existing["content_hash"] == article.content_hash:
-            return Placement.UNCHANGED
-        articles.update(db, aid, article, now=now)
-        stories.touch(db, existing["story_id"], now=now, published=article.published)
-        stories.add_categories(db, existing["story_id"], article.categories)
-        return Placement.UPDATED
+class Deduper:
+    """Places articles into stories; one per cycle, used by the thread that stores."""
 
-    match = exact_match(db, article)
-    story_id = match.story_id if match else (matcher or NoNearMatch()).find(db, article)
-    if story_id is None:
-        story_id = new_story_id(aid)
-        stories.create(
+    def __init__(self, settings: DedupSettings) -> None:
+        self.settings = settings
+
+    def place(self, db: Database, article: NewArticle, *, now: datetime) -> Placement:
+        """Store one article and attach it to its story. Call inside a transaction."""
+        aid = article_id(article.source, article.guid)
+        existing = articles.find(db, aid)
+        if existing is not None:
+            if existing["content_hash"] == article.content_hash:
+                return Placement.UNCHANGED
+            articles.update(db, aid, article, now=now)
+            stories.touch(db, existing["story_id"], now=now, published=article.published)
+            stories.add_categories(db, existing["story_id"], article.categories)
+            return Placement.UPDATED
+
+        matched, match = self.match(db, article)
+        if not matched:
+            story_id = new_story_id(aid)
+            stories.create(
+                db,
+                story_id,
+                article_id=aid,
+                published=article.published,
+                now=now,
+                categories=article.categories,
+            )
+            articles.insert(db, aid, article, story_id=story_id, now=now)
+            return Placement.NEW
+
+        survivor, *others = stories.created_order(db, matched)
+        for other in others:
+            stories.merge(db, survivor, other, now=now)
+        articles.insert(db, aid, article, story_id=survivor, now=now, match=match)
+        self._attach(db, survivor, aid, article, now)
+        return Placement.DUPLICATE
+
+    def match(self, db: Database, article: NewArticle) -> tuple[list[str], dict[str, Any] | None]:
+        """The stories `article` belongs to (usually one), and why."""
+        if story := articles.story_with_url(db, article.url):
+            return [story], {"reason": "same URL"}
+        if article.text_hash and (story := articles.story_with_text(db, article.text_hash)):
+            return [story], {"reason": "same text"}
+        window = self.settings.window
+        found = articles.candidates(
             db,
-            story_id,
-            article_id=aid,
-            published=article.published,
-            now=now,
-            categories=article.categories,
+            keys=article.keys,
+            title_key=article.title_key,
+            since=iso(article.published - window),
+            until=iso(article.published + window),
         )
-        articles.insert(db, aid, article, story_id=story_id, now=now)
-        return Placement.NEW
+        best: tuple[float, dict[str, Any]] | None = None
+        matched: list[str] = []
+        for old in found:
+            verdict = judge(article, old, self.settings, body=overlap(article.text, old.text))
+            if not verdict.same:
+                continue
+            if old.story_id not in matched:
+                matched.append(old.story_id)
+            score = max(verdict.jaccard, verdict.containment)
+            if best is None or score > best[0]:
+                best = (score, verdict.detail(old.id))
+        return matched, best[1] if best else None
 
-    articles.insert(db, aid, article, story_id=story_id, now=now)
-    current = articles.get(db, stories.representative(db, story_id))
-    better = is_better_representative(article, bool(current.content))
-    stories.touch(
-        db, story_id, now=now, published=article.published, article_id=aid if better else None
-    )
-    stories.add_categories(db, story_id, article.categories)
-    return Placement.DUPLICATE
+    def _attach(
+        self, db: Database, story_id: str, aid: str, article: NewArticle, now: datetime
+    ) -> None:
+        current = articles.get(db, stories.representative(db, story_id))
+        better = is_better_representative(
+            article, current.source, bool(current.content), self.settings
+        )
+        stories.touch(
+            db, story_id, now=now, published=article.published, article_id=aid if better else None
+        )
+        stories.add_categories(db, story_id, article.categories)

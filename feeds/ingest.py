@@ -23,7 +23,7 @@ from store.records import NewArticle
 
 from .clock import iso
 from .config import Source
-from .dedup import Placement, StoryMatcher, place
+from .dedup import Deduper, Placement
 from .errors import ExtractError, FetchError, SourceError
 from .extract.feed import extract_feed
 from .model import Extracted, FeedMeta, Fetched, SourceResult
@@ -81,12 +81,12 @@ def _extract(job: ParseJob) -> Extracted:
 
 
 def store_articles(
-    db: Database, prepared: Prepared, *, now: datetime, matcher: StoryMatcher | None
+    db: Database, prepared: Prepared, *, now: datetime, deduper: Deduper
 ) -> Counter[Placement]:
     """Place every article of one source; call inside the source's transaction."""
     counts: Counter[Placement] = Counter()
     for article in prepared.articles:
-        counts[place(db, article, now=now, matcher=matcher)] += 1
+        counts[deduper.place(db, article, now=now)] += 1
     return counts
 
 
@@ -98,13 +98,13 @@ def record_fetched(
     *,
     now: datetime,
     next_due: datetime,
-    matcher: StoryMatcher | None = None,
+    deduper: Deduper,
 ) -> SourceResult:
     """Store a successful fetch (200 or 304) and its articles, in one transaction."""
     if prepared is not None and prepared.error:
         raise ExtractError(source.name, prepared.error)
     with db.atomic():
-        counts = store_articles(db, prepared, now=now, matcher=matcher) if prepared else Counter()
+        counts = store_articles(db, prepared, now=now, deduper=deduper) if prepared else Counter()
         fields = {
             "last_fetch_at": iso(now),
             "last_success_at": iso(now),

@@ -17,6 +17,7 @@ from store.records import NewArticle
 from .dates import clamp
 from .model import RawItem
 from .sanitize import clean_html
+from .similarity import signature, title_key
 from .text import clean_line, fold, html_to_text, nfc, shorten
 from .urls import absolute, canonical_url
 
@@ -45,6 +46,7 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle:
     author = clean_line(item.author or "") or None
     image = item.image
     image_url = absolute(image.url, link) if image else _first_image(content or summary or "")
+    sig = signature(text)
     published = clamp(item.published or item.updated, now=ctx.now, fallback=ctx.now)
     updated = clamp(item.updated, now=ctx.now, fallback=published) if item.updated else None
     return NewArticle(
@@ -67,6 +69,9 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle:
         image_type=image.type if image and image_url else None,
         image_length=image.length if image and image_url else None,
         language=item.language,
+        title_key=title_key(title),
+        shingles=sig.size,
+        keys=sig.keys,
     )
 
 

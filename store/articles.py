@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .records import ArticleRow, NewArticle
+from .records import ArticleRow, Candidate, NewArticle
 
 
 def _utc(moment: datetime) -> str:
@@ -40,6 +40,8 @@ def _columns(article: NewArticle) -> dict[str, Any]:
         "image_type": article.image_type,
         "image_length": article.image_length,
         "language": article.language,
+        "title_key": article.title_key,
+        "shingles": article.shingles,
     }
 
 
@@ -65,7 +67,13 @@ def story_with_text(db: Database, text_hash: str) -> str | None:
 
 
 def insert(
-    db: Database, article_id: str, article: NewArticle, *, story_id: str, now: datetime
+    db: Database,
+    article_id: str,
+    article: NewArticle,
+    *,
+    story_id: str,
+    now: datetime,
+    match: dict[str, Any] | None = None,
 ) -> None:
     seen = _utc(now)
     row = _columns(article) | {
@@ -75,12 +83,58 @@ def insert(
         "first_seen": seen,
         "last_seen": seen,
         "story_id": story_id,
+        "match": json.dumps(match, ensure_ascii=False) if match else None,
     }
     db.table("articles").insert(row)
+    _set_keys(db, article_id, article.keys)
 
 
 def update(db: Database, article_id: str, article: NewArticle, *, now: datetime) -> None:
     db.table("articles").update(article_id, _columns(article) | {"last_seen": _utc(now)})
+    db.execute("delete from article_keys where article_id = :id", {"id": article_id})
+    _set_keys(db, article_id, article.keys)
+
+
+def _set_keys(db: Database, article_id: str, keys: tuple[int, ...]) -> None:
+    db.conn.executemany(
+        "insert into article_keys (key, article_id) values (?, ?)",
+        [(key, article_id) for key in set(keys)],
+    )
+
+
+CANDIDATE_COLUMNS = "id, story_id, source, title, title_key, text, published, shingles"
+
+
+def candidates(
+    db: Database, *, keys: tuple[int, ...], title_key: str, since: str, until: str, limit: int = 40
+) -> list[Candidate]:
+    """Stored articles that share an LSH band or the title key, published in [since, until]."""
+    found: dict[str, Candidate] = {}
+    if keys:
+        marks = ", ".join("?" for _ in set(keys))
+        rows = db.execute(
+            f"""select {CANDIDATE_COLUMNS} from articles where id in (
+                    select article_id from article_keys where key in ({marks})
+                    group by article_id order by count(*) desc limit ?)
+                and published between ? and ?""",
+            [*set(keys), limit, since, until],
+        )
+        for row in _dicts(rows):
+            found[row["id"]] = Candidate.from_row(row)
+    if title_key:
+        rows = db.execute(
+            f"""select {CANDIDATE_COLUMNS} from articles
+                where title_key = ? and published between ? and ? limit 20""",
+            [title_key, since, until],
+        )
+        for row in _dicts(rows):
+            found.setdefault(row["id"], Candidate.from_row(row))
+    return list(found.values())
+
+
+def _dicts(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def get(db: Database, article_id: str) -> ArticleRow:

@@ -101,3 +101,28 @@ def m002_source_feed_meta(db: Database) -> None:
     """What a feed says of itself: its title, and how often it asks to be read (RSS ttl)."""
     db.execute("alter table sources add column title text")
     db.execute("alter table sources add column ttl_minutes integer")
+
+
+@migrations()
+def m003_near_duplicates(db: Database) -> None:
+    """What near-duplicate matching needs: LSH band keys, title keys, merge records."""
+    db.executescript(
+        """
+        alter table articles add column shingles integer not null default 0;
+        alter table articles add column title_key text not null default '';
+        alter table articles add column match text;     -- JSON: how it joined its story
+        create index articles_title_key on articles(title_key);
+
+        create table article_keys (
+            key integer not null,                       -- an LSH band of the text's MinHash
+            article_id text not null references articles(id)
+        );
+        create index article_keys_key on article_keys(key);
+        create index article_keys_article on article_keys(article_id);
+
+        create table story_aliases (
+            old_id text primary key,                    -- a story merged into another
+            story_id text not null references stories(id)
+        );
+        """
+    )

@@ -35,6 +35,27 @@ class NewArticle:
     image_type: str | None = None
     image_length: int | None = None
     language: str | None = None
+    title_key: str = ""  # the title without outlet furniture, folded
+    shingles: int = 0  # distinct word 3-grams of the text
+    keys: tuple[int, ...] = ()  # LSH band keys of the text and of its lead
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored article that may be the same story as a new one."""
+
+    id: str
+    story_id: str
+    source: str
+    title: str
+    title_key: str
+    text: str
+    published: str
+    shingles: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Candidate:
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)

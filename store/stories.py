@@ -72,6 +72,52 @@ def touch(
     )
 
 
+def merge(db: Database, survivor: str, merged: str, *, now: datetime) -> None:
+    """Fold story `merged` into `survivor`; the merged id is kept as an alias, never reused."""
+    params = {"survivor": survivor, "merged": merged, "now": _utc(now)}
+    db.execute("update articles set story_id = :survivor where story_id = :merged", params)
+    db.execute(
+        """insert or ignore into story_categories (story_id, category)
+           select :survivor, category from story_categories where story_id = :merged""",
+        params,
+    )
+    db.execute("delete from story_categories where story_id = :merged", params)
+    db.execute(
+        """update stories set updated = :now,
+               published = min(published, (select published from stories where id = :merged))
+           where id = :survivor""",
+        params,
+    )
+    db.execute("update story_aliases set story_id = :survivor where story_id = :merged", params)
+    db.execute("delete from stories where id = :merged", params)
+    db.execute(
+        "insert or replace into story_aliases (old_id, story_id) values (:merged, :survivor)",
+        params,
+    )
+
+
+def resolve(db: Database, story_id: str) -> str | None:
+    """The current id of a story, following merges; None if unknown."""
+    row = next(db.query("select id from stories where id = :id", {"id": story_id}), None)
+    if row:
+        return story_id
+    alias = next(
+        db.query("select story_id from story_aliases where old_id = :id", {"id": story_id}), None
+    )
+    return str(alias["story_id"]) if alias else None
+
+
+def created_order(db: Database, story_ids: list[str]) -> list[str]:
+    """Story ids ordered by when each was first published (its first article's first_seen)."""
+    marks, params = _in_list(story_ids)
+    rows = db.query(
+        f"""select story_id, min(first_seen) as born from articles
+            where story_id in ({marks}) group by story_id order by born, story_id""",
+        params,
+    )
+    return [r["story_id"] for r in rows]
+
+
 def representative(db: Database, story_id: str) -> str:
     row = next(db.query("select article_id from stories where id = :id", {"id": story_id}))
     return str(row["article_id"])

@@ -36,7 +36,8 @@ def test_older_database_upgrades_on_open_and_keeps_its_rows(tmp_path: Path) -> N
 
 
 def test_full_text_search_over_titles_and_text(tmp_path: Path) -> None:
-    from feeds.dedup import place
+    from feeds.config import DedupSettings
+    from feeds.dedup import Deduper
     from feeds.model import RawItem
     from feeds.normalize import Context, normalize_item
 
@@ -47,7 +48,7 @@ def test_full_text_search_over_titles_and_text(tmp_path: Path) -> None:
         "1", "https://a.vn/1.html", "Giá vàng tăng mạnh", summary="<p>Vàng miếng SJC</p>"
     )
     with db.atomic():
-        place(db, normalize_item(item, ctx), now=now)
+        Deduper(DedupSettings()).place(db, normalize_item(item, ctx), now=now)
     hits = list(db.query("select title from articles_fts where articles_fts match 'vàng'"))
     assert hits == [{"title": "Giá vàng tăng mạnh"}]
 

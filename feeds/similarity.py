@@ -1,0 +1,134 @@
+"""How alike two articles' texts are: normalised tokens, shingles, MinHash, LSH keys.
+
+Pure and deterministic across processes and runs (no Python `hash()`), so the
+signatures computed in a worker today match those stored last month. Texts
+are compared as sets of word 3-grams over Vietnamese syllables after NFC and
+case folding; MinHash (128 permutations, vectorised with numpy) estimates
+Jaccard similarity, and LSH banding (32 bands of 4 rows, which finds pairs
+above Jaccard ~0.4 with high probability) turns it into index keys, so a new
+article is compared only with the handful of articles that share a band.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+PERMUTATIONS = 128
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS
+SHINGLE = 3
+LEAD_TOKENS = 60  # the lead: what a feed summary usually repeats
+_MASK63 = (1 << 63) - 1
+
+_rng = np.random.default_rng(20240405)
+_A = _rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_B = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+")
+
+# Title furniture that outlets add to a republished story.
+_PREFIX = re.compile(
+    r"^\s*[\[(]?\s*(video|clip|ảnh|photo|infographic|emagazine|e-magazine|longform|podcast|"
+    r"trực tiếp|live|nóng|độc quyền|chùm ảnh|toàn cảnh|tin nóng|cập nhật)\s*[\])]?\s*[:|\-–]?\s*",
+    re.IGNORECASE,
+)
+_SUFFIX = re.compile(
+    r"\s+[|\-–]\s+((báo|tạp chí|trang|kênh)\b[^|\-–]*|[\w.]+\.(vn|com|net)|vnexpress|dân trí|"
+    r"tuổi trẻ|thanh niên|vietnamnet|zing|znews|kenh14|vtc news|vov|nld|người lao động|"
+    r"lao động|tiền phong|nhân dân|hà nội mới|kinh tế (&|và) đô thị|soha|24h|vietnamplus|"
+    r"người hà nội)\s*$",
+    re.IGNORECASE,
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Syllables of `text`: NFC, case-folded, punctuation dropped."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).casefold())
+
+
+def title_key(title: str) -> str:
+    """The title without outlet furniture (`[Video] `, ` | Báo X`), folded, for comparison."""
+    stripped = unicodedata.normalize("NFC", title)
+    for _ in range(2):
+        stripped = _PREFIX.sub("", stripped)
+        stripped = _SUFFIX.sub("", stripped)
+    return " ".join(tokens(stripped))
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Numbers in a title: `Giá vàng hôm nay 12/3` and `… 13/3` are different stories."""
+    return frozenset(n.lstrip("0") or "0" for n in _NUMBER.findall(text))
+
+
+@lru_cache(maxsize=200_000)
+def _token_id(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+
+
+def shingle_hashes(words: list[str]) -> npt.NDArray[np.uint64]:
+    """Distinct 64-bit hashes of the word 3-grams (the words themselves if fewer than three)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    ids = np.fromiter((_token_id(w) for w in words), dtype=np.uint64, count=len(words))
+    if len(ids) < SHINGLE:
+        return np.unique(ids)
+    with np.errstate(over="ignore"):
+        mixed = ids[:-2] * _MIX[0] ^ ids[1:-1] * _MIX[1] ^ ids[2:] * _MIX[2]
+    return np.unique(mixed)
+
+
+def minhash(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """128 minimums of multiply-shift permutations; all-ones for an empty set."""
+    if hashes.size == 0:
+        return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        permuted = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
+    smallest: npt.NDArray[np.uint32] = permuted.min(axis=1).astype(np.uint32)
+    return smallest
+
+
+def band_keys(signature: npt.NDArray[np.uint32], salt: int) -> list[int]:
+    """One 63-bit key per band; `salt` keeps the full-text and lead indexes apart."""
+    rows = signature.reshape(BANDS, ROWS).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        key = np.full(BANDS, salt, dtype=np.uint64) * _MIX[2] + np.arange(BANDS, dtype=np.uint64)
+        for column in range(ROWS):
+            key = (key ^ rows[:, column]) * _MIX[column % 3]
+    return [int(k) & _MASK63 for k in key]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What the index keeps of an article's text."""
+
+    size: int  # distinct shingles of the whole text
+    keys: tuple[int, ...]  # LSH band keys: the full text's, then the lead's
+
+
+def signature(text: str) -> Signature:
+    words = tokens(text)
+    full = shingle_hashes(words)
+    lead = shingle_hashes(words[:LEAD_TOKENS])
+    keys = band_keys(minhash(full), 1) + (band_keys(minhash(lead), 2) if lead.size else [])
+    return Signature(int(full.size), tuple(keys))
+
+
+def overlap(a: str, b: str) -> tuple[float, float, int]:
+    """Exact Jaccard, containment of the smaller in the larger, and the smaller's size."""
+    sa = shingle_hashes(tokens(a))
+    sb = shingle_hashes(tokens(b))
+    if sa.size == 0 or sb.size == 0:
+        return 0.0, 0.0, 0
+    common = np.intersect1d(sa, sb, assume_unique=True).size
+    union = sa.size + sb.size - common
+    smaller = min(sa.size, sb.size)
+    return common / union, common / smaller, smaller
