@@ -9,6 +9,7 @@ a completed cycle).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -22,12 +23,14 @@ from store import StoreUnavailable, open_store
 from store import stories as story_rows
 from store.records import StoryRow
 
-from . import __version__, config
+from . import __version__, config, sources_cli
 from .clock import from_iso, utc_now
 from .cycle import CycleSummary, run_cycle
 from .errors import ConfigError, FeedsError
+from .explain import explain_story
 from .model import SourceResult
 from .publish import publish_all
+from .rebuild import rebuild
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,16 @@ def _parser() -> argparse.ArgumentParser:
     stories.add_argument("--category", metavar="SLUG")
     stories.add_argument("--limit", type=int, default=30)
     stories.add_argument("--json", action="store_true", help="machine-readable output")
+    stories.add_argument("--explain", metavar="ID", help="why one story's articles were merged")
     stories.set_defaults(handler=cmd_stories)
+
+    dedup = commands.add_parser("dedup", help="re-cluster stored articles into stories")
+    dedup.add_argument(
+        "--rebuild", action="store_true", required=True, help="re-cluster every stored article"
+    )
+    dedup.set_defaults(handler=cmd_dedup)
+
+    sources_cli.register(commands)
     return parser
 
 
@@ -131,6 +143,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     cfg = _load(args)
+    if args.explain:
+        return _explain(cfg, args.explain, as_json=args.json)
     if args.category and cfg.category(args.category) is None:
         raise ConfigError("--category", f"{args.category!r} is not a declared category")
     db = open_store(cfg.store_path)
@@ -148,6 +162,52 @@ def cmd_stories(args: argparse.Namespace) -> int:
         print(f"                  id {story.id}")
     if not rows:
         print("no stories yet: run `feeds run` first")
+    return 0
+
+
+def _explain(cfg: config.Config, story_id: str, *, as_json: bool) -> int:
+    why = explain_story(open_store(cfg.store_path), story_id.removeprefix("urn:uuid:"))
+    if why is None:
+        print(f"error: no story with id {story_id}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps(dataclasses.asdict(why), ensure_ascii=False, indent=2))
+        return 0
+    if why.asked != why.id:
+        print(f"story {why.asked} was merged into {why.id}")
+    print(f"story {why.id}: {len(why.articles)} articles")
+    for article in why.articles:
+        mark = "*" if article.representative else " "
+        print(
+            f"{mark} {_local(article.published, cfg.site.zone)}  {article.source}: {article.title}"
+        )
+        print(f"    {article.link}")
+        if article.joined is None:
+            print("    started the story")
+        else:
+            figures = ", ".join(
+                f"{k} {v}" for k, v in article.joined.items() if k in ("jaccard", "containment")
+            )
+            print(f"    joined: {article.joined['reason']}" + (f" ({figures})" if figures else ""))
+        if not article.representative:
+            print(
+                f"    against the representative now: jaccard {article.jaccard},"
+                f" containment {article.containment}"
+            )
+    print("* the representative article, whose link the feeds publish")
+    return 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    db = open_store(cfg.store_path)
+    report = rebuild(db, cfg.dedup, now=utc_now())
+    print(
+        f"{report.articles} articles: {report.stories_before} stories before,"
+        f" {report.stories_after} after; {report.moved} articles moved,"
+        f" {len(report.merged_ids)} stories merged into others, {len(report.new_ids)} new"
+    )
+    publish_all(cfg, db, now=utc_now())
     return 0
 
 

@@ -68,11 +68,26 @@ def new_story_id(first_article_id: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"feeds:story:{first_article_id}"))
 
 
+@dataclass(frozen=True)
+class Side:
+    """What judge() looks at besides the texts' overlap."""
+
+    title_key: str
+    published: datetime
+
+    @classmethod
+    def of(cls, article: NewArticle | Candidate) -> Side:
+        published = article.published
+        if isinstance(published, str):
+            published = from_iso(published)
+        return cls(article.title_key, published)
+
+
 def judge(
-    new: NewArticle, old: Candidate, settings: DedupSettings, *, body: tuple[float, float, int]
+    new: Side, old: Side, settings: DedupSettings, *, body: tuple[float, float, int]
 ) -> Verdict:
-    """Are `new` and the stored `old` one story? `body` is overlap(new.text, old.text)."""
-    gap = abs(new.published - from_iso(old.published))
+    """Are two articles one story? `body` is overlap() of their texts."""
+    gap = abs(new.published - old.published)
     if gap > settings.window:
         return Verdict(False, f"published {gap.days} days apart (window {settings.window.days}d)")
     jaccard, containment, smaller = body
@@ -149,20 +164,20 @@ class Deduper:
         """The stories `article` belongs to (usually one), and why."""
         if story := articles.story_with_url(db, article.url):
             return [story], {"reason": "same URL"}
-        if article.text_hash and (story := articles.story_with_text(db, article.text_hash)):
-            return [story], {"reason": "same text"}
         window = self.settings.window
+        since, until = iso(article.published - window), iso(article.published + window)
+        if article.text_hash and (
+            story := articles.story_with_text(db, article.text_hash, since=since, until=until)
+        ):
+            return [story], {"reason": "same text"}
         found = articles.candidates(
-            db,
-            keys=article.keys,
-            title_key=article.title_key,
-            since=iso(article.published - window),
-            until=iso(article.published + window),
+            db, keys=article.keys, title_key=article.title_key, since=since, until=until
         )
         best: tuple[float, dict[str, Any]] | None = None
         matched: list[str] = []
         for old in found:
-            verdict = judge(article, old, self.settings, body=overlap(article.text, old.text))
+            body = overlap(article.text, old.text)
+            verdict = judge(Side.of(article), Side.of(old), self.settings, body=body)
             if not verdict.same:
                 continue
             if old.story_id not in matched:

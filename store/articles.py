@@ -58,9 +58,13 @@ def story_with_url(db: Database, url: str) -> str | None:
     return row["story_id"] if row else None
 
 
-def story_with_text(db: Database, text_hash: str) -> str | None:
+def story_with_text(db: Database, text_hash: str, *, since: str, until: str) -> str | None:
     row = next(
-        db.query("select story_id from articles where text_hash = :h limit 1", {"h": text_hash}),
+        db.query(
+            """select story_id from articles where text_hash = :h
+               and published between :since and :until limit 1""",
+            {"h": text_hash, "since": since, "until": until},
+        ),
         None,
     )
     return row["story_id"] if row else None

@@ -111,8 +111,9 @@ def created_order(db: Database, story_ids: list[str]) -> list[str]:
     """Story ids ordered by when each was first published (its first article's first_seen)."""
     marks, params = _in_list(story_ids)
     rows = db.query(
-        f"""select story_id, min(first_seen) as born from articles
-            where story_id in ({marks}) group by story_id order by born, story_id""",
+        f"""select a.story_id, min(a.first_seen) as born, s.published from articles a
+            join stories s on s.id = a.story_id
+            where a.story_id in ({marks}) group by a.story_id order by born, s.published, a.story_id""",
         params,
     )
     return [r["story_id"] for r in rows]
