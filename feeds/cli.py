@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from store import StoreUnavailable, open_store
+from store import featured as featured_rows
 from store import stories as story_rows
 from store.records import StoryRow
 
@@ -28,6 +29,7 @@ from .clock import from_iso, utc_now
 from .cycle import CycleSummary, run_cycle
 from .errors import ConfigError, FeedsError
 from .explain import explain_story
+from .featured import Scored, rank
 from .model import SourceResult
 from .publish import publish_all
 from .rebuild import rebuild
@@ -97,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
         "--rebuild", action="store_true", required=True, help="re-cluster every stored article"
     )
     dedup.set_defaults(handler=cmd_dedup)
+
+    featured = commands.add_parser("featured", help="the featured lists as they stand")
+    featured.add_argument("slug", nargs="?", metavar="SLUG", help="one list (default: all)")
+    featured.add_argument("--explain", action="store_true", help="score parts and runners-up")
+    featured.set_defaults(handler=cmd_featured)
 
     sources_cli.register(commands)
     return parser
@@ -209,6 +216,43 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     )
     publish_all(cfg, db, now=utc_now())
     return 0
+
+
+def cmd_featured(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    lists = [f for f in cfg.featured if args.slug in (None, f.slug)]
+    if not lists:
+        known = ", ".join(f.slug for f in cfg.featured) or "none"
+        raise ConfigError("featured", f"no featured list {args.slug!r} (lists: {known})")
+    db = open_store(cfg.store_path)
+    now = utc_now()
+    for rules in lists:
+        since = now - rules.window
+        ranking = rank(featured_rows.candidates(db, list_slug=rules.slug, since=since), rules, now)
+        print(f"{rules.title} ({rules.slug}): {len(ranking.chosen)} of {rules.size}")
+        for position, item in enumerate(ranking.chosen, start=1):
+            print(f"{position:>3}. {item.story.title}  [{item.story.source}]")
+            if args.explain:
+                print(f"       {_why(item)}")
+        if args.explain and ranking.runners_up:
+            print("     runners-up:")
+            for item in ranking.runners_up:
+                note = f"; left out: {item.note}" if item.note else ""
+                print(f"       {item.story.title}  [{item.story.source}]")
+                print(f"         {_why(item)}{note}")
+        print()
+    return 0
+
+
+def _why(item: Scored) -> str:
+    if item.pinned:
+        return "pinned in config.toml"
+    picks = len(item.story.picks)
+    return (
+        f"score {item.score:.3f} = picks {item.picks:.3f} ({picks} site{'s' * (picks != 1)})"
+        f" + coverage {item.coverage:.3f} ({item.story.outlets} outlets)"
+        f" + recency {item.recency:.3f}  (before weights)"
+    )
 
 
 def _local(iso_text: str, zone: ZoneInfo) -> str:

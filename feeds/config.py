@@ -92,6 +92,13 @@ class Featured:
     window: timedelta = timedelta(hours=72)
     sections: tuple[str, ...] = ()
     pin: tuple[str, ...] = ()
+    summaries: bool = False  # shown with summaries on the pages (as "Nổi bật" is)
+    half_life: timedelta = timedelta(hours=12)
+    max_per_category: int = 3
+    max_per_outlet: int = 0  # 0: no limit
+    weight_picks: float = 3.0
+    weight_coverage: float = 1.0
+    weight_recency: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -251,6 +258,18 @@ def _share(value: Any) -> float:
     return float(value)
 
 
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or value < 0:
+        raise ValueError(f"{_q(value)} must be a whole number, 0 or more")
+    return int(value)
+
+
+def _weight(value: Any) -> float:
+    if isinstance(value, bool) or not 0 <= value <= 100:
+        raise ValueError(f"{_q(value)} must be a number from 0 to 100")
+    return float(value)
+
+
 def _port(value: Any) -> int:
     if isinstance(value, bool) or not 0 < value < 65536:
         raise ValueError(f"{_q(value)} is not a TCP port (1-65535)")
@@ -323,6 +342,13 @@ _FEATURED = {
     "window": _Key((str,), False, _duration),
     "sections": _Key((list,), False, _strings()),
     "pin": _Key((list,), False, _strings(_http_url)),
+    "summaries": _Key((bool,), False),
+    "half_life": _Key((str,), False, _duration),
+    "max_per_category": _Key((int,), False, _positive),
+    "max_per_outlet": _Key((int,), False, _whole),
+    "weight_picks": _Key((float, int), False, _weight),
+    "weight_coverage": _Key((float, int), False, _weight),
+    "weight_recency": _Key((float, int), False, _weight),
 }
 
 

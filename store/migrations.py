@@ -126,3 +126,23 @@ def m003_near_duplicates(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m004_editor_picks(db: Database) -> None:
+    """Links that source pages list under an editors' box ("Nổi bật", "Đừng bỏ lỡ")."""
+    db.executescript(
+        """
+        create table picks (
+            list_slug text not null,         -- the [[featured]] list the box feeds
+            url text not null,               -- canonical URL of the picked article
+            source text not null,            -- the source whose page showed the box
+            heading text not null,           -- the box heading as written
+            position integer not null,       -- 1 = first in the box
+            first_seen text not null,
+            last_seen text not null,
+            primary key (list_slug, url, source)
+        ) without rowid;
+        create index picks_url on picks(url);
+        """
+    )

@@ -113,7 +113,8 @@ def created_order(db: Database, story_ids: list[str]) -> list[str]:
     rows = db.query(
         f"""select a.story_id, min(a.first_seen) as born, s.published from articles a
             join stories s on s.id = a.story_id
-            where a.story_id in ({marks}) group by a.story_id order by born, s.published, a.story_id""",
+            where a.story_id in ({marks})
+            group by a.story_id order by born, s.published, a.story_id""",
         params,
     )
     return [r["story_id"] for r in rows]

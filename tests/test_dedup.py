@@ -221,8 +221,8 @@ def test_explanation_is_recorded(db) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_judge_is_pure_and_explains() -> None:
-    from store.records import Candidate
     from feeds.clock import iso
+    from store.records import Candidate
 
     copy = COPIES["a feed summary of the full page"]
     old = Candidate("x", "s", ORIGINAL.source, ORIGINAL.title, ORIGINAL.title_key, ORIGINAL.text,

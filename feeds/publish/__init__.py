@@ -14,11 +14,13 @@ from importlib import resources
 
 from sqlite_utils import Database
 
+from store import featured as featured_rows
 from store import stories
 
 from ..config import Config
+from ..featured import rank
 from .files import inside, write_if_changed
-from .index import WITH_SUMMARIES, FeaturedBox, render_page
+from .index import FeaturedBox, render_page
 from .items import Item, story_item
 from .jsonfeed import render_json
 from .opml import render_opml
@@ -65,12 +67,9 @@ def build_views(config: Config, db: Database, *, now: datetime) -> list[FeedView
             )
         )
     for feat in config.featured:
-        since = (now - feat.window).isoformat()
-        recent = [
-            s
-            for s in stories.newest(db, category=None, limit=feat.size * 4)
-            if s.published >= since
-        ]
+        candidates = featured_rows.candidates(db, list_slug=feat.slug, since=now - feat.window)
+        ranking = rank(candidates, feat, now)
+        chosen = stories.by_ids(db, [scored.story.id for scored in ranking.chosen])
         views.append(
             FeedView(
                 feat.slug,
@@ -78,7 +77,7 @@ def build_views(config: Config, db: Database, *, now: datetime) -> list[FeedView
                 f"{feat.title} – {site}",
                 f"{feat.title}: tuyển chọn của {site}",
                 "featured",
-                tuple(recent[: feat.size]),
+                tuple(chosen),
                 base,
             )
         )
@@ -108,8 +107,9 @@ def render_all(
         )
         files[f"feeds/{view.slug}.json"] = render_json(view, entries, title=site, language=language)
     files["opml.xml"] = render_opml(views, title=site)
+    summaries = {f.slug for f in config.featured if f.summaries}
     boxes = [
-        FeaturedBox(v.slug, v.name, items[v.slug], v.slug in WITH_SUMMARIES)
+        FeaturedBox(v.slug, v.name, items[v.slug], v.slug in summaries)
         for v in views
         if v.kind == "featured"
     ]

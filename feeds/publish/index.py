@@ -17,9 +17,6 @@ _env = Environment(
     lstrip_blocks=True,
 )
 
-# Featured lists shown with their summaries (the others as titles only).
-WITH_SUMMARIES = frozenset({"noi-bat"})
-
 
 @dataclass(frozen=True)
 class FeaturedBox:
