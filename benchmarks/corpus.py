@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 VERSION = 1
@@ -350,7 +351,8 @@ def copy_entry(story: Story, feed: Feed, entry_id: int, rng: random.Random) -> E
     summary = " ".join(paragraphs[0])
     body = render_body(paragraphs, story.image, story.title, story.author)
     if nfd:
-        title, summary, body = (unicodedata.normalize("NFD", s) for s in (title, summary, body))
+        parts = (title, summary, body)
+        title, summary, body = (unicodedata.normalize("NFD", s) for s in parts)
     return Entry(
         guid=feed.guid(entry_id),
         link=link,
@@ -373,7 +375,8 @@ def rss_item(feed: Feed, e: Entry) -> str:
         author = f"<author>bientap@{feed.host} ({e.author})</author>"
     else:
         author = f"<dc:creator>{e.author}</dc:creator>"
-    teaser = f'<a href="{e.link}"><img src="{e.image}" width="240"/></a><br/>{e.summary}'
+    image = f'<img src="{e.image}" width="240"/>'
+    teaser = f'<a href="{e.link}">{image}</a><br/>{e.summary}'
     return f"""    <item>
       <title>{escape(e.title)}</title>
       <link>{escape(e.link)}</link>
@@ -440,9 +443,10 @@ xmlns:dc="http://purl.org/dc/elements/1.1/">
 def make_feeds(n: int, rng: random.Random) -> list[Feed]:
     formats = ["rss"] * (n // 2) + ["atom"] * (n - n // 2)
     rng.shuffle(formats)
-    return [
-        Feed(i, formats[i - 1], rng.choice(BRANDS), rng.choice(CATEGORIES)) for i in range(1, n + 1)
-    ]
+    feeds = []
+    for number, fmt in enumerate(formats, 1):
+        feeds.append(Feed(number, fmt, rng.choice(BRANDS), rng.choice(CATEGORIES)))
+    return feeds
 
 
 def plan_stories(
@@ -526,7 +530,7 @@ def generate(
     feeds: int = 1000,
     entries: int = 50,
     anchor: datetime | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Write the corpus into ``out`` and return its manifest."""
     anchor = (anchor or default_anchor()).astimezone(ICT)
     rng = random.Random(seed)
@@ -591,7 +595,11 @@ def main(argv: list[str] | None = None) -> None:
         args.now = args.now.replace(tzinfo=ICT)
     started = time.perf_counter()
     manifest = generate(
-        args.out, seed=args.seed, feeds=args.feeds, entries=args.entries, anchor=args.now
+        args.out,
+        seed=args.seed,
+        feeds=args.feeds,
+        entries=args.entries,
+        anchor=args.now,
     )
     print(
         f"{manifest['feeds_count']} feeds x {manifest['entries_per_feed']} entries, "

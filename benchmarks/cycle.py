@@ -131,7 +131,8 @@ def rss(proc: Any) -> int:
 def find_feeds(explicit: str | None) -> str:
     """Path of a working `feeds` command, or exit with an explanation."""
     bin_dir = Path(sys.executable).parent
-    candidates = [explicit] if explicit else [str(bin_dir / "feeds"), shutil.which("feeds")]
+    default = [str(bin_dir / "feeds"), shutil.which("feeds")]
+    candidates = [explicit] if explicit else default
     for candidate in filter(None, candidates):
         if Path(candidate).is_file() and os.access(candidate, os.X_OK):
             check = subprocess.run(
@@ -147,24 +148,30 @@ def find_feeds(explicit: str | None) -> str:
     )
 
 
-def ensure_corpus(out: Path, seed: int, feeds: int, entries: int, fresh: bool) -> dict[str, Any]:
-    """The manifest of a corpus in ``out``, generating it unless it is up to date."""
+def ensure_corpus(args: argparse.Namespace) -> dict[str, Any]:
+    """The manifest of the corpus, generating it unless it is up to date."""
     anchor = corpus.default_anchor()
     wanted = {
         "version": corpus.VERSION,
-        "seed": seed,
-        "feeds_count": feeds,
-        "entries_per_feed": entries,
+        "seed": args.seed,
+        "feeds_count": args.feeds,
+        "entries_per_feed": args.entries,
         "anchor": anchor.isoformat(),
     }
-    path = out / "manifest.json"
-    if path.exists() and not fresh:
+    path = args.corpus / "manifest.json"
+    if path.exists() and not args.regenerate:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         if all(manifest.get(k) == v for k, v in wanted.items()):
             return manifest
-    print(f"generating the corpus in {out} ...", flush=True)
+    print(f"generating the corpus in {args.corpus} ...", flush=True)
     started = time.perf_counter()
-    manifest = corpus.generate(out, seed=seed, feeds=feeds, entries=entries, anchor=anchor)
+    manifest = corpus.generate(
+        args.corpus,
+        seed=args.seed,
+        feeds=args.feeds,
+        entries=args.entries,
+        anchor=anchor,
+    )
     took = time.perf_counter() - started
     print(f"  {manifest['total_bytes'] / 1e6:.1f} MB in {took:.1f} s", flush=True)
     return manifest
@@ -178,9 +185,8 @@ def write_config(workdir: Path, manifest: dict[str, Any], base_url: str) -> Path
 
     parts = [CONFIG_HEAD]
     for c in manifest["categories"]:
-        parts.append(
-            f"[[categories]]\nslug = {q(c['slug'])}\nname = {q(c['name'])}\naliases = []\n"
-        )
+        slug, name = q(c["slug"]), q(c["name"])
+        parts.append(f"[[categories]]\nslug = {slug}\nname = {name}\naliases = []\n")
     for f in manifest["feeds"]:
         url = f"{base_url}/{f['path']}"
         parts.append(
@@ -194,14 +200,24 @@ def write_config(workdir: Path, manifest: dict[str, Any], base_url: str) -> Path
     return path
 
 
-def run_feeds(feeds: str, config: Path, log: Path, timeout: float) -> tuple[float, int, int, int]:
+def run_feeds(
+    feeds: str,
+    config: Path,
+    log: Path,
+    timeout: float,
+) -> tuple[float, int, int, int]:
     """Run one cycle; returns wall seconds, exit code, sampled and kernel peak RSS."""
     env = {**os.environ, **NO_EGRESS}
     command = [feeds, "--config", str(config), "run"]
     with log.open("ab") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            command, cwd=config.parent, stdout=out, stderr=out, env=env, start_new_session=True
+            command,
+            cwd=config.parent,
+            stdout=out,
+            stderr=out,
+            env=env,
+            start_new_session=True,
         )
         sampler = PeakRss(proc.pid)
         sampler.start()
@@ -279,9 +295,10 @@ def environment(feeds: str) -> dict[str, Any]:
         return done.stdout.strip() or None
 
     memory = psutil.virtual_memory().total / 2**30 if psutil else None
+    commit = output("git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD")
     return {
         "feeds_version": output(feeds, "--version"),
-        "git_commit": output("git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"),
+        "git_commit": commit,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
@@ -296,29 +313,30 @@ def save(result: dict[str, Any], results_dir: Path) -> Path:
     while path.exists():
         n += 1
         path = results_dir / f"{stem}-{n}.json"
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="fresh-store repetitions")
-    parser.add_argument("--changed", action="store_true", help="add the 'changed' cycle")
+    parser.add_argument("--changed", action="store_true", help="add the changed cycle")
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--corpus", type=Path, default=HERE / ".corpus")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the corpus")
-    parser.add_argument("--feeds-bin", help="the `feeds` command (default: next to python)")
+    parser.add_argument("--feeds-bin", help="the feeds command to run")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per cycle")
     parser.add_argument("--results", type=Path, default=HERE / "results")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folders")
     args = parser.parse_args(argv)
 
     feeds = find_feeds(args.feeds_bin)
     if psutil is None:
         print("note: psutil is missing; reporting the main process's maxrss only")
-    manifest = ensure_corpus(args.corpus, args.seed, args.feeds, args.entries, args.regenerate)
+    manifest = ensure_corpus(args)
     cycles = ["first", "unchanged"] + (["changed"] if args.changed else [])
     runs: list[Run] = []
     server, base_url = start_server(args.corpus)
@@ -335,8 +353,8 @@ def main(argv: list[str] | None = None) -> None:
                 runs.append(run)
                 print(
                     f"[{rep}/{args.repeat}] {cycle:<9} {run.wall_s:8.2f} s"
-                    f"  peak RSS {run.peak_rss_mib:7.1f} MiB  store {run.store_mib:6.1f} MiB"
-                    f"  {describe(run.responses)}",
+                    f"  peak RSS {run.peak_rss_mib:7.1f} MiB"
+                    f"  store {run.store_mib:6.1f} MiB  {describe(run.responses)}",
                     flush=True,
                 )
             if args.keep:
@@ -348,21 +366,28 @@ def main(argv: list[str] | None = None) -> None:
         server.server_close()
 
     summary = summarize(runs, cycles)
-    print(f"\n{'cycle':<10} {'wall s (median, min-max)':>28} {'peak RSS MiB (median)':>23}")
+    print("\ncycle      wall s: median (min-max)   peak RSS MiB: median")
     for cycle, s in summary.items():
         wall = f"{s['wall_s_median']:.2f} ({s['wall_s_min']:.2f}-{s['wall_s_max']:.2f})"
-        print(f"{cycle:<10} {wall:>28} {s['peak_rss_mib_median']:>23.1f}")
+        print(f"{cycle:<10} {wall:<26} {s['peak_rss_mib_median']:>20.1f}")
     n_feeds = manifest["feeds_count"]
     for run in runs:
         if run.cycle == "unchanged" and run.responses.get("304", 0) != n_feeds:
-            print(f"note: unchanged cycle {run.repetition} got {describe(run.responses)}")
+            got = describe(run.responses)
+            print(f"note: the unchanged cycle of repetition {run.repetition} got {got}")
     result = {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "command": "feeds --config CONFIG run",
         "environment": environment(feeds),
         "corpus": {
             k: manifest[k]
-            for k in ("seed", "feeds_count", "entries_per_feed", "anchor", "total_bytes")
+            for k in (
+                "seed",
+                "feeds_count",
+                "entries_per_feed",
+                "anchor",
+                "total_bytes",
+            )
         },
         "repeat": args.repeat,
         "touch": {"fraction": TOUCH_FRACTION, "new_entries": TOUCH_ENTRIES},

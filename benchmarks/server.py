@@ -174,25 +174,28 @@ class CorpusServer(ThreadingHTTPServer):
         touched: dict[str, list[str]] = {}
         for info in rng.sample(feeds, round(len(feeds) * fraction)):
             number = int(info["id"])
-            feed = corpus.Feed(number, info["format"], info["title"], names[info["category"]])
+            category = names[info["category"]]
+            feed = corpus.Feed(number, info["format"], info["title"], category)
             key = "/" + feed.path
-            entries = [
-                corpus.new_entry(gen, feed, rng.randint(10**7, 10**8), now - timedelta(minutes=i))
-                for i in range(new_entries)
-            ]
+            entries = []
+            for i in range(new_entries):
+                entry_id, when = rng.randint(10**7, 10**8), now - timedelta(minutes=i)
+                entries.append(corpus.new_entry(gen, feed, entry_id, when))
             text = self.resources[key].body.decode()
             self.resources[key] = Resource.make(
-                add_entries(text, feed, entries, now).encode(), time.time()
+                add_entries(text, feed, entries).encode(), time.time()
             )
             touched[key] = [e.guid for e in entries]
         return touched
 
 
-def add_entries(text: str, feed: corpus.Feed, entries: list[corpus.Entry], now: datetime) -> str:
+def add_entries(text: str, feed: corpus.Feed, entries: list[corpus.Entry]) -> str:
     """Insert rendered ``entries`` first in a feed document, dropping the oldest."""
-    tag, render = (
-        ("item", corpus.rss_item) if feed.format == "rss" else ("entry", corpus.atom_entry)
-    )
+    now = entries[0].published
+    if feed.format == "rss":
+        tag, render = "item", corpus.rss_item
+    else:
+        tag, render = "entry", corpus.atom_entry
     blocks = list(re.finditer(rf"[ \t]*<{tag}>.*?</{tag}>", text, re.DOTALL))
     head, tail = text[: blocks[0].start()], text[blocks[-1].end() :]
     kept = [b.group() for b in blocks[: max(len(blocks) - len(entries), 0)]]
@@ -201,7 +204,10 @@ def add_entries(text: str, feed: corpus.Feed, entries: list[corpus.Entry], now: 
         head = re.sub(r"<lastBuildDate>.*?</lastBuildDate>", stamp, head, count=1)
     else:
         head = re.sub(
-            r"<updated>.*?</updated>", f"<updated>{now.isoformat()}</updated>", head, count=1
+            r"<updated>.*?</updated>",
+            f"<updated>{now.isoformat()}</updated>",
+            head,
+            count=1,
         )
     return head + "\n".join([*(render(feed, e) for e in entries), *kept]) + tail
 
@@ -209,7 +215,7 @@ def add_entries(text: str, feed: corpus.Feed, entries: list[corpus.Entry], now: 
 def start_server(corpus_dir: Path, port: int = 0) -> tuple[CorpusServer, str]:
     """Serve ``corpus_dir`` from a background thread; stop with ``.shutdown()``."""
     server = CorpusServer(corpus_dir, port)
-    threading.Thread(target=server.serve_forever, name="corpus-server", daemon=True).start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.base_url
 
 
