@@ -28,7 +28,7 @@ from store.records import Candidate, NewArticle
 
 from .clock import from_iso, iso
 from .config import DedupSettings
-from .similarity import numbers, overlap
+from .similarity import numbers, overlap, signature
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
@@ -134,7 +134,8 @@ class Deduper:
         if existing is not None:
             if existing["content_hash"] == article.content_hash:
                 return Placement.UNCHANGED
-            articles.update(db, aid, article, now=now)
+            old_keys = signature(existing["text"]).keys
+            articles.update(db, aid, article, now=now, old_keys=old_keys)
             stories.touch(db, existing["story_id"], now=now, published=article.published)
             stories.add_categories(db, existing["story_id"], article.categories)
             return Placement.UPDATED

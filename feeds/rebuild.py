@@ -49,8 +49,10 @@ def rebuild(db: Database, settings: DedupSettings, *, now: datetime) -> RebuildR
         )
     )
     keys: dict[str, list[int]] = defaultdict(list)
-    for row in db.query("select article_id, key from article_keys"):
-        keys[row["article_id"]].append(row["key"])
+    for row in db.query(
+        "select a.id, k.key from article_keys k join articles a on a.rowid = k.article"
+    ):
+        keys[row["id"]].append(row["key"])
     members = [
         Member(r["id"], r["url"], r["text"], r["text_hash"], r["title_key"],
                from_iso(r["published"]), tuple(keys[r["id"]]))

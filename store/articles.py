@@ -47,7 +47,7 @@ def _columns(article: NewArticle) -> dict[str, Any]:
 
 def find(db: Database, article_id: str) -> dict[str, Any] | None:
     rows = db.query(
-        "select id, content_hash, story_id, published from articles where id = :id",
+        "select id, content_hash, story_id, published, text from articles where id = :id",
         {"id": article_id},
     )
     return next(rows, None)
@@ -70,6 +70,28 @@ def story_with_text(db: Database, text_hash: str, *, since: str, until: str) -> 
     return row["story_id"] if row else None
 
 
+_INSERT = """
+    insert into articles (
+        id, source, guid, url, link, title, author, summary, content, text, text_hash,
+        content_hash, published, updated, first_seen, last_seen, categories, labels,
+        image_url, image_type, image_length, language, title_key, shingles, story_id, match
+    ) values (
+        :id, :source, :guid, :url, :link, :title, :author, :summary, :content, :text, :text_hash,
+        :content_hash, :published, :updated, :first_seen, :last_seen, :categories, :labels,
+        :image_url, :image_type, :image_length, :language, :title_key, :shingles, :story_id, :match
+    )
+"""
+_UPDATE = """
+    update articles set url = :url, link = :link, title = :title, author = :author,
+        summary = :summary, content = :content, text = :text, text_hash = :text_hash,
+        content_hash = :content_hash, published = :published, updated = :updated,
+        categories = :categories, labels = :labels, image_url = :image_url,
+        image_type = :image_type, image_length = :image_length, language = :language,
+        title_key = :title_key, shingles = :shingles, last_seen = :last_seen
+    where id = :id
+"""
+
+
 def insert(
     db: Database,
     article_id: str,
@@ -79,6 +101,7 @@ def insert(
     now: datetime,
     match: dict[str, Any] | None = None,
 ) -> None:
+    """Plain SQL rather than the table API: this runs once per new article, on the hot path."""
     seen = _utc(now)
     row = _columns(article) | {
         "id": article_id,
@@ -89,20 +112,26 @@ def insert(
         "story_id": story_id,
         "match": json.dumps(match, ensure_ascii=False) if match else None,
     }
-    db.table("articles").insert(row)
-    _set_keys(db, article_id, article.keys)
+    rowid = db.conn.execute(_INSERT, row).lastrowid
+    _add_keys(db, rowid, article.keys)
 
 
-def update(db: Database, article_id: str, article: NewArticle, *, now: datetime) -> None:
-    db.table("articles").update(article_id, _columns(article) | {"last_seen": _utc(now)})
-    db.execute("delete from article_keys where article_id = :id", {"id": article_id})
-    _set_keys(db, article_id, article.keys)
-
-
-def _set_keys(db: Database, article_id: str, keys: tuple[int, ...]) -> None:
+def update(
+    db: Database, article_id: str, article: NewArticle, *, now: datetime, old_keys: tuple[int, ...]
+) -> None:
+    db.conn.execute(_UPDATE, _columns(article) | {"id": article_id, "last_seen": _utc(now)})
+    rowid = next(db.query("select rowid from articles where id = :id", {"id": article_id}))["rowid"]
     db.conn.executemany(
-        "insert into article_keys (key, article_id) values (?, ?)",
-        [(key, article_id) for key in set(keys)],
+        "delete from article_keys where key = ? and article = ?",
+        [(k, rowid) for k in set(old_keys)],
+    )
+    _add_keys(db, rowid, article.keys)
+
+
+def _add_keys(db: Database, rowid: int | None, keys: tuple[int, ...]) -> None:
+    db.conn.executemany(
+        "insert or ignore into article_keys (key, article) values (?, ?)",
+        [(key, rowid) for key in set(keys)],
     )
 
 
@@ -117,9 +146,9 @@ def candidates(
     if keys:
         marks = ", ".join("?" for _ in set(keys))
         rows = db.execute(
-            f"""select {CANDIDATE_COLUMNS} from articles where id in (
-                    select article_id from article_keys where key in ({marks})
-                    group by article_id order by count(*) desc limit ?)
+            f"""select {CANDIDATE_COLUMNS} from articles where rowid in (
+                    select article from article_keys where key in ({marks})
+                    group by article order by count(*) desc limit ?)
                 and published between ? and ?""",
             [*set(keys), limit, since, until],
         )

@@ -115,10 +115,9 @@ def m003_near_duplicates(db: Database) -> None:
 
         create table article_keys (
             key integer not null,                       -- an LSH band of the text's MinHash
-            article_id text not null references articles(id)
-        );
-        create index article_keys_key on article_keys(key);
-        create index article_keys_article on article_keys(article_id);
+            article integer not null,                   -- articles.rowid
+            primary key (key, article)
+        ) without rowid;
 
         create table story_aliases (
             old_id text primary key,                    -- a story merged into another

@@ -30,13 +30,9 @@ def create(
     now: datetime,
     categories: Iterable[str],
 ) -> None:
-    db.table("stories").insert(
-        {
-            "id": story_id,
-            "article_id": article_id,
-            "published": _utc(published),
-            "updated": _utc(now),
-        }
+    db.conn.execute(
+        "insert into stories (id, article_id, published, updated) values (?, ?, ?, ?)",
+        (story_id, article_id, _utc(published), _utc(now)),
     )
     add_categories(db, story_id, categories)
 
