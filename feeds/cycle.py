@@ -102,11 +102,13 @@ def run_cycle(
         with ThreadPoolExecutor(max_workers=max(1, config.fetch.concurrency)) as threads:
             futures = [threads.submit(work, source) for source in todo]
             deduper = Deduper(config.dedup)
+            deduper.catch_up(db)  # what an interrupted cycle left unindexed
             for future in as_completed(futures):
                 result = _store(config, db, deduper, future.result(), states, now)
                 summary.results.append(result)
                 if on_result:
                     on_result(result)
+            deduper.catch_up(db)
 
     if publish:
         summary.published = publish_all(config, db, now=now)

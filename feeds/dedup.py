@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -23,15 +24,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from store import articles, stories
+from store import articles, indexes, stories
 from store.records import Candidate, NewArticle
 
 from .clock import from_iso, iso
 from .config import DedupSettings
-from .similarity import numbers, overlap, signature
+from .similarity import numbers, overlap
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
+# At most this many not-yet-indexed articles sharing a band are compared.
+MAX_UNINDEXED = 40
 # Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text.
 SAME_TEXT = 0.9
 
@@ -126,6 +129,13 @@ class Deduper:
 
     def __init__(self, settings: DedupSettings) -> None:
         self.settings = settings
+        # Band keys of articles stored since the last indexes.catch_up(): key -> rowids.
+        self.unindexed: dict[int, list[int]] = defaultdict(list)
+
+    def catch_up(self, db: Database) -> None:
+        """Write the pending full-text and LSH index entries; call after storing a batch."""
+        indexes.catch_up(db)
+        self.unindexed.clear()
 
     def place(self, db: Database, article: NewArticle, *, now: datetime) -> Placement:
         """Store one article and attach it to its story. Call inside a transaction."""
@@ -134,8 +144,7 @@ class Deduper:
         if existing is not None:
             if existing["content_hash"] == article.content_hash:
                 return Placement.UNCHANGED
-            old_keys = signature(existing["text"]).keys
-            articles.update(db, aid, article, now=now, old_keys=old_keys)
+            articles.update(db, aid, article, now=now)
             stories.touch(db, existing["story_id"], now=now, published=article.published)
             stories.add_categories(db, existing["story_id"], article.categories)
             return Placement.UPDATED
@@ -151,13 +160,14 @@ class Deduper:
                 now=now,
                 categories=article.categories,
             )
-            articles.insert(db, aid, article, story_id=story_id, now=now)
+            self._remember(articles.insert(db, aid, article, story_id=story_id, now=now), article)
             return Placement.NEW
 
         survivor, *others = stories.created_order(db, matched)
         for other in others:
             stories.merge(db, survivor, other, now=now)
-        articles.insert(db, aid, article, story_id=survivor, now=now, match=match)
+        rowid = articles.insert(db, aid, article, story_id=survivor, now=now, match=match)
+        self._remember(rowid, article)
         self._attach(db, survivor, aid, article, now)
         return Placement.DUPLICATE
 
@@ -171,8 +181,14 @@ class Deduper:
             story := articles.story_with_text(db, article.text_hash, since=since, until=until)
         ):
             return [story], {"reason": "same text"}
+        unindexed = {rowid for key in article.keys for rowid in self.unindexed.get(key, ())}
         found = articles.candidates(
-            db, keys=article.keys, title_key=article.title_key, since=since, until=until
+            db,
+            keys=article.keys,
+            title_key=article.title_key,
+            since=since,
+            until=until,
+            unindexed=tuple(sorted(unindexed))[:MAX_UNINDEXED],
         )
         best: tuple[float, dict[str, Any]] | None = None
         matched: list[str] = []
@@ -187,6 +203,10 @@ class Deduper:
             if best is None or score > best[0]:
                 best = (score, verdict.detail(old.id))
         return matched, best[1] if best else None
+
+    def _remember(self, rowid: int, article: NewArticle) -> None:
+        for key in set(article.keys):
+            self.unindexed[key].append(rowid)
 
     def _attach(
         self, db: Database, story_id: str, aid: str, article: NewArticle, now: datetime

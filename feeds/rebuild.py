@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
 
-from store import stories
+from store import indexes, stories
 
 from .clock import from_iso, iso
 from .cluster import Member, cluster
@@ -48,14 +47,10 @@ def rebuild(db: Database, settings: DedupSettings, *, now: datetime) -> RebuildR
                from articles order by first_seen, published, id"""
         )
     )
-    keys: dict[str, list[int]] = defaultdict(list)
-    for row in db.query(
-        "select a.id, k.key from article_keys k join articles a on a.rowid = k.article"
-    ):
-        keys[row["id"]].append(row["key"])
+    keys = {r["id"]: indexes.unpack(r["keys"]) for r in db.query("select id, keys from articles")}
     members = [
         Member(r["id"], r["url"], r["text"], r["text_hash"], r["title_key"],
-               from_iso(r["published"]), tuple(keys[r["id"]]))
+               from_iso(r["published"]), keys[r["id"]])
         for r in rows
     ]  # fmt: skip
     groups = cluster(members, settings)

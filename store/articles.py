@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import indexes
 from .records import ArticleRow, Candidate, NewArticle
 
 
@@ -42,12 +43,13 @@ def _columns(article: NewArticle) -> dict[str, Any]:
         "language": article.language,
         "title_key": article.title_key,
         "shingles": article.shingles,
+        "keys": indexes.pack(article.keys),
     }
 
 
 def find(db: Database, article_id: str) -> dict[str, Any] | None:
     rows = db.query(
-        "select id, content_hash, story_id, published, text from articles where id = :id",
+        "select id, content_hash, story_id, published from articles where id = :id",
         {"id": article_id},
     )
     return next(rows, None)
@@ -74,11 +76,12 @@ _INSERT = """
     insert into articles (
         id, source, guid, url, link, title, author, summary, content, text, text_hash,
         content_hash, published, updated, first_seen, last_seen, categories, labels,
-        image_url, image_type, image_length, language, title_key, shingles, story_id, match
+        image_url, image_type, image_length, language, title_key, shingles, keys, story_id, match
     ) values (
         :id, :source, :guid, :url, :link, :title, :author, :summary, :content, :text, :text_hash,
         :content_hash, :published, :updated, :first_seen, :last_seen, :categories, :labels,
-        :image_url, :image_type, :image_length, :language, :title_key, :shingles, :story_id, :match
+        :image_url, :image_type, :image_length, :language, :title_key, :shingles, :keys,
+        :story_id, :match
     )
 """
 _UPDATE = """
@@ -87,7 +90,7 @@ _UPDATE = """
         content_hash = :content_hash, published = :published, updated = :updated,
         categories = :categories, labels = :labels, image_url = :image_url,
         image_type = :image_type, image_length = :image_length, language = :language,
-        title_key = :title_key, shingles = :shingles, last_seen = :last_seen
+        title_key = :title_key, shingles = :shingles, keys = :keys, last_seen = :last_seen
     where id = :id
 """
 
@@ -100,8 +103,11 @@ def insert(
     story_id: str,
     now: datetime,
     match: dict[str, Any] | None = None,
-) -> None:
-    """Plain SQL rather than the table API: this runs once per new article, on the hot path."""
+) -> int:
+    """Plain SQL rather than the table API: this runs once per new article, on the hot path.
+
+    Returns the rowid. The full-text and LSH indexes are caught up later (indexes.py).
+    """
     seen = _utc(now)
     row = _columns(article) | {
         "id": article_id,
@@ -113,25 +119,20 @@ def insert(
         "match": json.dumps(match, ensure_ascii=False) if match else None,
     }
     rowid = db.conn.execute(_INSERT, row).lastrowid
-    _add_keys(db, rowid, article.keys)
+    assert rowid is not None
+    return rowid
 
 
-def update(
-    db: Database, article_id: str, article: NewArticle, *, now: datetime, old_keys: tuple[int, ...]
-) -> None:
-    db.conn.execute(_UPDATE, _columns(article) | {"id": article_id, "last_seen": _utc(now)})
-    rowid = next(db.query("select rowid from articles where id = :id", {"id": article_id}))["rowid"]
-    db.conn.executemany(
-        "delete from article_keys where key = ? and article = ?",
-        [(k, rowid) for k in set(old_keys)],
+def update(db: Database, article_id: str, article: NewArticle, *, now: datetime) -> None:
+    old = next(
+        db.query("select rowid, title, text, keys from articles where id = :id", {"id": article_id})
     )
-    _add_keys(db, rowid, article.keys)
-
-
-def _add_keys(db: Database, rowid: int | None, keys: tuple[int, ...]) -> None:
-    db.conn.executemany(
-        "insert or ignore into article_keys (key, article) values (?, ?)",
-        [(key, rowid) for key in set(keys)],
+    db.conn.execute(_UPDATE, _columns(article) | {"id": article_id, "last_seen": _utc(now)})
+    indexes.reindex_article(
+        db,
+        old["rowid"],
+        old=(old["title"], old["text"], indexes.unpack(old["keys"])),
+        new=(article.title, article.text, article.keys),
     )
 
 
@@ -139,10 +140,30 @@ CANDIDATE_COLUMNS = "id, story_id, source, title, title_key, text, published, sh
 
 
 def candidates(
-    db: Database, *, keys: tuple[int, ...], title_key: str, since: str, until: str, limit: int = 40
+    db: Database,
+    *,
+    keys: tuple[int, ...],
+    title_key: str,
+    since: str,
+    until: str,
+    unindexed: tuple[int, ...] = (),
+    limit: int = 40,
 ) -> list[Candidate]:
-    """Stored articles that share an LSH band or the title key, published in [since, until]."""
+    """Stored articles that share an LSH band or the title key, published in [since, until].
+
+    `unindexed` are rowids of articles not yet in article_keys that share a band (the
+    caller keeps those in memory until indexes.catch_up()).
+    """
     found: dict[str, Candidate] = {}
+    if unindexed:
+        marks = ", ".join("?" for _ in unindexed)
+        rows = db.execute(
+            f"""select {CANDIDATE_COLUMNS} from articles
+                where rowid in ({marks}) and published between ? and ?""",
+            [*unindexed, since, until],
+        )
+        for row in _dicts(rows):
+            found[row["id"]] = Candidate.from_row(row)
     if keys:
         marks = ", ".join("?" for _ in set(keys))
         rows = db.execute(

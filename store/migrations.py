@@ -111,6 +111,7 @@ def m003_near_duplicates(db: Database) -> None:
         alter table articles add column shingles integer not null default 0;
         alter table articles add column title_key text not null default '';
         alter table articles add column match text;     -- JSON: how it joined its story
+        alter table articles add column keys blob;      -- LSH band keys, little-endian int64
         create index articles_title_key on articles(title_key);
 
         create table article_keys (
@@ -143,5 +144,30 @@ def m004_editor_picks(db: Database) -> None:
             primary key (list_slug, url, source)
         ) without rowid;
         create index picks_url on picks(url);
+        """
+    )
+
+
+@migrations()
+def m005_deferred_indexes(db: Database) -> None:
+    """Full-text and LSH indexes caught up once per batch instead of once per row.
+
+    A trigger per inserted article rewrote index pages in every source's
+    transaction; indexing the new rows together at the end of a cycle writes
+    each page once. `index_state` remembers the last article rowid each index
+    holds, so an interrupted cycle is caught up by the next one.
+    """
+    db.executescript(
+        """
+        drop trigger if exists articles_ai;
+        drop trigger if exists articles_au;
+        create table index_state (
+            name text primary key,            -- "fts" or "keys"
+            last_rowid integer not null
+        );
+        insert into index_state (name, last_rowid)
+            select 'fts', coalesce(max(rowid), 0) from articles;
+        insert into index_state (name, last_rowid)
+            select 'keys', coalesce(max(rowid), 0) from articles;
         """
     )

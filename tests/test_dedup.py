@@ -153,7 +153,9 @@ def db(tmp_path: Path):  # type: ignore[no-untyped-def]
 def place_all(db, *items: NewArticle) -> list[Placement]:  # type: ignore[no-untyped-def]
     deduper = Deduper(DedupSettings())
     with db.atomic():
-        return [deduper.place(db, item, now=NOW) for item in items]
+        placed = [deduper.place(db, item, now=NOW) for item in items]
+    deduper.catch_up(db)
+    return placed
 
 
 @pytest.mark.parametrize("kind", list(COPIES))

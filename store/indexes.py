@@ -1,0 +1,89 @@
+"""Derived indexes kept in step in batches: full-text search and LSH band keys.
+
+Articles are inserted without touching either index; catch_up() adds every
+article past each index's watermark in one sorted pass and moves the mark.
+Until then the new articles' band keys live in the Deduper's memory, so
+matching within a cycle sees them. Both indexes can be rebuilt from the
+articles table alone, so a crash between a commit and a catch-up loses nothing.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from sqlite_utils import Database
+
+
+def pack(keys: tuple[int, ...]) -> bytes:
+    return array("q", keys).tobytes()
+
+
+def unpack(blob: bytes | None) -> tuple[int, ...]:
+    if not blob:
+        return ()
+    keys = array("q")
+    keys.frombytes(blob)
+    return tuple(keys)
+
+
+def mark(db: Database, name: str) -> int:
+    row = next(db.query("select last_rowid from index_state where name = :n", {"n": name}), None)
+    return int(row["last_rowid"]) if row else 0
+
+
+def catch_up(db: Database) -> int:
+    """Index every article past the watermarks; returns how many articles were added."""
+    top = next(db.query("select coalesce(max(rowid), 0) as top from articles"))["top"]
+    fts, keyed = mark(db, "fts"), mark(db, "keys")
+    if top <= fts and top <= keyed:
+        return 0
+    with db.atomic():
+        if top > fts:
+            db.execute(
+                """insert into articles_fts (rowid, title, text)
+                   select rowid, title, text from articles where rowid > :low and rowid <= :top""",
+                {"low": fts, "top": top},
+            )
+        if top > keyed:
+            rows = db.execute(
+                "select rowid, keys from articles where rowid > ? and rowid <= ?", [keyed, top]
+            )
+            pairs = sorted({(key, rowid) for rowid, blob in rows for key in unpack(blob)})
+            db.conn.executemany(
+                "insert or ignore into article_keys (key, article) values (?, ?)", pairs
+            )
+        db.execute(
+            "update index_state set last_rowid = :top where name in ('fts', 'keys')", {"top": top}
+        )
+    return int(top - min(fts, keyed))
+
+
+def reindex_article(
+    db: Database,
+    rowid: int,
+    *,
+    old: tuple[str, str, tuple[int, ...]],
+    new: tuple[str, str, tuple[int, ...]],
+) -> None:
+    """An indexed article changed: replace its entries (unindexed ones wait for catch_up)."""
+    old_title, old_text, old_keys = old
+    new_title, new_text, new_keys = new
+    if rowid <= mark(db, "fts"):
+        db.execute(
+            """insert into articles_fts (articles_fts, rowid, title, text)
+               values ('delete', :rowid, :title, :text)""",
+            {"rowid": rowid, "title": old_title, "text": old_text},
+        )
+        db.execute(
+            "insert into articles_fts (rowid, title, text) values (:rowid, :title, :text)",
+            {"rowid": rowid, "title": new_title, "text": new_text},
+        )
+    if rowid <= mark(db, "keys"):
+        db.conn.executemany(
+            "delete from article_keys where key = ? and article = ?",
+            [(key, rowid) for key in set(old_keys)],
+        )
+        db.conn.executemany(
+            "insert or ignore into article_keys (key, article) values (?, ?)",
+            [(key, rowid) for key in set(new_keys)],
+        )
