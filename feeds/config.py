@@ -111,6 +111,7 @@ class Config:
     host: str
     port: int
     interval: timedelta
+    max_interval: timedelta
     fetch: FetchSettings
     dedup: DedupSettings
     categories: tuple[Category, ...]
@@ -307,7 +308,10 @@ _SITE = {
 _STORE = {"path": _Key((str,), False, _str)}
 _PUBLISH = {"dir": _Key((str,), False, _str), "items_per_feed": _Key((int,), False, _positive)}
 _SERVER = {"host": _Key((str,), False, _str), "port": _Key((int,), False, _port)}
-_SCHEDULE = {"interval": _Key((str,), False, _duration)}
+_SCHEDULE = {
+    "interval": _Key((str,), False, _duration),
+    "max_interval": _Key((str,), False, _duration),
+}
 _FETCH = {
     "timeout": _Key((str,), False, _duration),
     "max_bytes": _Key((int,), False, _positive),
@@ -461,6 +465,7 @@ class _Validator:
             host=server.get("host", "127.0.0.1"),
             port=server.get("port", 8080),
             interval=schedule.get("interval", timedelta(minutes=15)),
+            max_interval=schedule.get("max_interval", timedelta(days=1)),
             fetch=fetch,
             dedup=dedup,
             categories=tuple(

@@ -56,7 +56,7 @@ class CycleSummary:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
     source: Source
     fetched: Fetched | None = None
     prepared: Prepared | None = None
@@ -94,8 +94,8 @@ def run_cycle(
     labels = config.label_index()
     with Fetcher(config.fetch) as fetcher, _parser_pool(len(todo)) as pool:
 
-        def work(source: Source) -> _Outcome:
-            return _fetch_and_prepare(
+        def work(source: Source) -> Outcome:
+            return fetch_and_prepare(
                 config, fetcher, pool, source, states.get(source.name), labels, now
             )
 
@@ -104,7 +104,7 @@ def run_cycle(
             deduper = Deduper(config.dedup)
             deduper.catch_up(db)  # what an interrupted cycle left unindexed
             for future in as_completed(futures):
-                result = _store(config, db, deduper, future.result(), states, now)
+                result = store_outcome(config, db, deduper, future.result(), states, now)
                 summary.results.append(result)
                 if on_result:
                     on_result(result)
@@ -127,7 +127,7 @@ def _parser_pool(jobs: int) -> Iterator[Executor | None]:
         yield pool
 
 
-def _fetch_and_prepare(
+def fetch_and_prepare(
     config: Config,
     fetcher: Fetcher,
     pool: Executor | None,
@@ -135,7 +135,7 @@ def _fetch_and_prepare(
     state: SourceState | None,
     labels: dict[str, str],
     now: datetime,
-) -> _Outcome:
+) -> Outcome:
     started = time.monotonic()
     try:
         if source.is_local:
@@ -150,9 +150,9 @@ def _fetch_and_prepare(
                 now=now,
             )
     except SourceError as exc:
-        return _Outcome(source, error=exc, seconds=time.monotonic() - started)
+        return Outcome(source, error=exc, seconds=time.monotonic() - started)
     if fetched.not_modified or (state and state.body_hash == body_hash(fetched.body)):
-        return _Outcome(source, fetched, None, seconds=time.monotonic() - started)
+        return Outcome(source, fetched, None, seconds=time.monotonic() - started)
     job = ParseJob(
         source=source.name,
         kind=source.kind,
@@ -166,14 +166,14 @@ def _fetch_and_prepare(
     )
     future: Future[Prepared] | None = pool.submit(prepare, job) if pool else None
     prepared = future.result() if future else prepare(job)
-    return _Outcome(source, fetched, prepared, seconds=time.monotonic() - started)
+    return Outcome(source, fetched, prepared, seconds=time.monotonic() - started)
 
 
-def _store(
+def store_outcome(
     config: Config,
     db: Database,
     deduper: Deduper,
-    outcome: _Outcome,
+    outcome: Outcome,
     states: dict[str, SourceState],
     now: datetime,
 ) -> SourceResult:
@@ -191,7 +191,7 @@ def _store(
             outcome.fetched,
             outcome.prepared,
             now=now,
-            next_due=due.next_due(now, interval),
+            next_due=_next_due(config, source, outcome, state, now),
             deduper=deduper,
         )
         if outcome.prepared and outcome.prepared.meta.problem:
@@ -205,7 +205,10 @@ def _store(
             exc,
             failures=failures,
             now=now,
-            next_due=due.next_due(now, interval, failures=failures, retry_after=retry),
+            next_due=min(
+                due.next_due(now, interval, failures=failures, retry_after=retry),
+                now + max(config.max_interval, interval),
+            ),
         )
         log.warning("source failed source=%s error=%s", source.name, exc.message)
     else:
@@ -219,3 +222,22 @@ def _store(
         )
     result.seconds = outcome.seconds + (time.monotonic() - started)
     return result
+
+
+def _next_due(
+    config: Config, source: Source, outcome: Outcome, state: SourceState | None, now: datetime
+) -> datetime:
+    """After a success: the source's interval, or later if its response or feed asks."""
+    assert outcome.fetched is not None
+    meta = outcome.prepared.meta if outcome.prepared else None
+    ttl = meta.ttl_minutes if meta else (state.ttl_minutes if state else None)
+    asked = due.asked_by(
+        outcome.fetched.headers,
+        now=now,
+        ttl_minutes=ttl,
+        skip_hours=meta.skip_hours if meta else (),
+        skip_days=meta.skip_days if meta else (),
+    )
+    return due.next_fetch(
+        now, config.source_interval(source), asked=asked, max_interval=config.max_interval
+    )

@@ -3,13 +3,18 @@
 A source that failed waits longer each time (exponential, ±10 % jitter so a
 thousand failing sources do not retry in step, capped at a day) and starts
 again at its normal interval after one success. A 429/503 Retry-After and a
-410 Gone are obeyed as the server asked.
+410 Gone are obeyed as the server asked. A source that works is fetched at
+its interval (±10 % jitter), but never more often than it asks: HTTP
+Cache-Control max-age and Expires, RSS <ttl>, <skipHours> and <skipDays> can
+only push the next fetch later, and only up to [schedule].max_interval.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from store.records import SourceState
 
@@ -41,6 +46,82 @@ def next_due(
     if retry_after is not None and retry_after > due:
         due = retry_after
     return due
+
+
+@dataclass(frozen=True)
+class Asked:
+    """How often a source asks to be read, from its last response."""
+
+    max_age: timedelta | None = None  # Cache-Control max-age, or Expires - Date
+    ttl: timedelta | None = None  # RSS <ttl>
+    skip_hours: tuple[int, ...] = ()  # RSS <skipHours>, hours 0-23 in UTC
+    skip_days: tuple[str, ...] = ()  # RSS <skipDays>: Monday … Sunday
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def next_fetch(
+    now: datetime,
+    interval: timedelta,
+    *,
+    asked: Asked = Asked(),
+    max_interval: timedelta = MAX_BACKOFF,
+    rand: random.Random | None = None,
+) -> datetime:
+    """After a successful fetch: the interval, jittered, pushed later by what the feed asks."""
+    wait = interval * (1 + (rand or random).uniform(-JITTER, JITTER))
+    for asked_wait in (asked.max_age, asked.ttl):
+        if asked_wait is not None and asked_wait > wait:
+            wait = min(asked_wait, max(max_interval, interval))
+    due = now + wait
+    limit = now + max(max_interval, interval)
+    while due < limit and _skipped(due, asked):
+        due = due.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return min(due, limit)
+
+
+def _skipped(moment: datetime, asked: Asked) -> bool:
+    utc = moment.astimezone(UTC)
+    return utc.hour in asked.skip_hours or _DAYS[utc.weekday()] in asked.skip_days
+
+
+def asked_by(
+    headers: dict[str, str],
+    *,
+    now: datetime,
+    ttl_minutes: int | None = None,
+    skip_hours: tuple[int, ...] = (),
+    skip_days: tuple[str, ...] = (),
+) -> Asked:
+    """What a response's headers and a feed's channel elements ask of us."""
+    return Asked(
+        max_age=_max_age(headers, now),
+        ttl=timedelta(minutes=ttl_minutes) if ttl_minutes else None,
+        skip_hours=skip_hours,
+        skip_days=skip_days,
+    )
+
+
+def _max_age(headers: dict[str, str], now: datetime) -> timedelta | None:
+    control = headers.get("cache-control", "").lower()
+    if "no-store" in control or "no-cache" in control:
+        return None
+    for part in control.split(","):
+        name, _, value = part.strip().partition("=")
+        if name in ("s-maxage", "max-age") and value.strip().isdigit():
+            return timedelta(seconds=int(value))
+    expires, date = headers.get("expires"), headers.get("date")
+    if expires:
+        try:
+            until = parsedate_to_datetime(expires)
+            sent = parsedate_to_datetime(date) if date else None
+        except (TypeError, ValueError):
+            return None
+        if until.tzinfo is not None and (sent is None or sent.tzinfo is not None):
+            left = until - (sent or now)
+            return left if left > timedelta() else None
+    return None
 
 
 def why_waiting(state: SourceState | None, now: datetime) -> str | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -65,7 +66,29 @@ def prepare(job: ParseJob) -> Prepared:
     except SourceError as exc:
         return Prepared(error=exc.message)
     ctx = Context(job.source, job.url, job.category, job.labels, job.now)
-    return Prepared(tuple(normalize_item(item, ctx) for item in extracted.items), extracted.meta)
+    meta = extracted.meta
+    if job.kind == "feed":
+        hours, days = skips(job.body)
+        meta = replace(meta, skip_hours=hours, skip_days=days)
+    return Prepared(tuple(normalize_item(item, ctx) for item in extracted.items), meta)
+
+
+_SKIP_HOURS = re.compile(rb"<skipHours>(.*?)</skipHours>", re.S | re.I)
+_SKIP_DAYS = re.compile(rb"<skipDays>(.*?)</skipDays>", re.S | re.I)
+_HOUR = re.compile(rb"<hour>\s*(\d{1,2})\s*</hour>", re.I)
+_DAY = re.compile(rb"<day>\s*([A-Za-z]+)\s*</day>", re.I)
+
+
+def skips(body: bytes) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """RSS <skipHours> (UTC) and <skipDays>, which feedparser does not read."""
+    head = body[:200_000]
+    hours_block = _SKIP_HOURS.search(head)
+    days_block = _SKIP_DAYS.search(head)
+    hours = {int(h) for h in _HOUR.findall(hours_block.group(1))} if hours_block else set()
+    days = (
+        [d.decode().capitalize() for d in _DAY.findall(days_block.group(1))] if days_block else []
+    )
+    return tuple(sorted(h for h in hours if h < 24)), tuple(days)
 
 
 def _extract(job: ParseJob) -> Extracted:

@@ -75,6 +75,7 @@ class SourceState:
     next_due_at: str | None
     retry_after_until: str | None
     disabled_reason: str | None
+    ttl_minutes: int | None = None
     item_count: int = 0
 
     @classmethod
