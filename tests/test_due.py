@@ -48,9 +48,11 @@ def test_skip_hours_and_days() -> None:
     assert next_fetch(NOW, M15, asked=asked, rand=rng()) == datetime(2024, 4, 5, 13, 0, tzinfo=UTC)
     weekend = Asked(skip_days=("Saturday", "Sunday"))
     friday_night = datetime(2024, 4, 5, 23, 55, tzinfo=UTC)
-    assert next_fetch(friday_night, M15, asked=weekend, rand=rng()) == datetime(
-        2024, 4, 8, 0, 0, tzinfo=UTC
-    )
+    three_days = timedelta(days=3)
+    monday = datetime(2024, 4, 8, 0, 0, tzinfo=UTC)
+    assert next_fetch(friday_night, M15, asked=weekend, max_interval=three_days, rand=rng()) == monday
+    bounded = next_fetch(friday_night, M15, asked=weekend, rand=rng())
+    assert bounded == friday_night + timedelta(days=1)  # [schedule].max_interval holds
 
 
 @pytest.mark.parametrize(
