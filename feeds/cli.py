@@ -33,6 +33,7 @@ from .featured import Scored, rank
 from .model import SourceResult
 from .publish import publish_all
 from .rebuild import rebuild
+from .scheduler import serve
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,7 @@ log = logging.getLogger(__name__)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log_level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    _log_to_stderr(args.log_level or "error")
     try:
         return int(args.handler(args))
     except ConfigError as exc:
@@ -61,6 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _log_to_stderr(level: str) -> None:
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr, force=True
+    )
+    logging.getLogger().setLevel(getattr(logging, level.upper()))
+    for noisy in ("apscheduler", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="feeds", description="Aggregate Vietnamese news sources and publish their feeds."
@@ -72,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
         help="config file (default: $FEEDS_CONFIG, then ./config.toml)",
     )
     parser.add_argument(
-        "--log-level", default="error", choices=["debug", "info", "warning", "error"]
+        "--log-level",
+        choices=config.LOG_LEVELS,
+        help="default: error, or [server].log_level for serve",
     )
     parser.add_argument("--version", action="version", version=f"feeds {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -83,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
 
     publish = commands.add_parser("publish", help="regenerate every published file, no fetching")
     publish.set_defaults(handler=cmd_publish)
+
+    serve = commands.add_parser("serve", help="keep the feeds fresh and serve them over HTTP")
+    serve.add_argument("--host", help="default: [server].host")
+    serve.add_argument("--port", type=int, help="default: [server].port")
+    serve.set_defaults(handler=cmd_serve)
 
     check = commands.add_parser("check", help="validate the config")
     check.set_defaults(handler=cmd_check)
@@ -136,6 +149,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     progress.done()
     _print_summary(summary, sys.stdout)
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    _log_to_stderr(args.log_level or cfg.log_level)
+    return serve(cfg, host=args.host, port=args.port)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from .text import clean_line, fold
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("feed", "html", "sitemap")
 RESERVED_SLUGS = frozenset({"all"})
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,10 @@ class Config:
     items_per_feed: int
     host: str
     port: int
+    log_level: str
     interval: timedelta
     max_interval: timedelta
+    publish_debounce: timedelta
     fetch: FetchSettings
     dedup: DedupSettings
     categories: tuple[Category, ...]
@@ -271,6 +274,12 @@ def _weight(value: Any) -> float:
     return float(value)
 
 
+def _level(value: Any) -> str:
+    if value not in LOG_LEVELS:
+        raise ValueError(f"{_q(value)} is not a log level: use one of {', '.join(LOG_LEVELS)}")
+    return str(value)
+
+
 def _port(value: Any) -> int:
     if isinstance(value, bool) or not 0 < value < 65536:
         raise ValueError(f"{_q(value)} is not a TCP port (1-65535)")
@@ -307,10 +316,15 @@ _SITE = {
 }
 _STORE = {"path": _Key((str,), False, _str)}
 _PUBLISH = {"dir": _Key((str,), False, _str), "items_per_feed": _Key((int,), False, _positive)}
-_SERVER = {"host": _Key((str,), False, _str), "port": _Key((int,), False, _port)}
+_SERVER = {
+    "host": _Key((str,), False, _str),
+    "port": _Key((int,), False, _port),
+    "log_level": _Key((str,), False, _level),
+}
 _SCHEDULE = {
     "interval": _Key((str,), False, _duration),
     "max_interval": _Key((str,), False, _duration),
+    "publish_debounce": _Key((str,), False, _duration),
 }
 _FETCH = {
     "timeout": _Key((str,), False, _duration),
@@ -464,8 +478,10 @@ class _Validator:
             items_per_feed=publish.get("items_per_feed", 50),
             host=server.get("host", "127.0.0.1"),
             port=server.get("port", 8080),
+            log_level=server.get("log_level", "info"),
             interval=schedule.get("interval", timedelta(minutes=15)),
             max_interval=schedule.get("max_interval", timedelta(days=1)),
+            publish_debounce=schedule.get("publish_debounce", timedelta(seconds=5)),
             fetch=fetch,
             dedup=dedup,
             categories=tuple(

@@ -138,3 +138,22 @@ def why_waiting(state: SourceState | None, now: datetime) -> str | None:
             f" next try {state.next_due_at[:16]} UTC (use --force to fetch now)"
         )
     return None
+
+
+def should_fetch(state: SourceState | None, now: datetime, interval: timedelta) -> bool:
+    """For the scheduler's interval trigger: fetch now, or is the source not due yet?
+
+    The trigger fires every interval; a source that is backing off, was asked by
+    its server to wait, or asked (ttl, Cache-Control) to be read less often has a
+    later due time in the store, and the run is skipped. Slack of the jitter's
+    size keeps a run that fires a little before its due time from being skipped.
+    """
+    if state is None:
+        return True
+    if state.disabled_reason:
+        return False
+    if state.retry_after_until and from_iso(state.retry_after_until) > now:
+        return False
+    if state.next_due_at:
+        return from_iso(state.next_due_at) <= now + interval * (JITTER * 1.5)
+    return True
