@@ -50,7 +50,9 @@ def test_skip_hours_and_days() -> None:
     friday_night = datetime(2024, 4, 5, 23, 55, tzinfo=UTC)
     three_days = timedelta(days=3)
     monday = datetime(2024, 4, 8, 0, 0, tzinfo=UTC)
-    assert next_fetch(friday_night, M15, asked=weekend, max_interval=three_days, rand=rng()) == monday
+    assert (
+        next_fetch(friday_night, M15, asked=weekend, max_interval=three_days, rand=rng()) == monday
+    )
     bounded = next_fetch(friday_night, M15, asked=weekend, rand=rng())
     assert bounded == friday_night + timedelta(days=1)  # [schedule].max_interval holds
 

@@ -39,7 +39,16 @@ class Served:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "feeds", "--config", str(path), "serve", "--port", str(port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "feeds",
+                    "--config",
+                    str(path),
+                    "serve",
+                    "--port",
+                    str(port),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=log,
                 env=env,
