@@ -79,6 +79,12 @@ class Source:
     interval: timedelta | None = None
     link_pattern: str | None = None
     enabled: bool = True
+    pages: int = 1  # html: listing pages followed (1: only the first)
+    max_articles: int = 50  # html, sitemap: article pages fetched a cycle; the rest wait
+    delay: timedelta = timedelta(seconds=1)  # html, sitemap: between requests to one host
+    robots: bool = True  # html, sitemap: obey robots.txt
+    window: timedelta = timedelta(days=2)  # sitemap: only entries this recent
+    selectors: Mapping[str, str] | None = None  # html, sitemap: CSS/XPath per field
 
     @property
     def is_local(self) -> bool:
@@ -240,6 +246,24 @@ def _kind(value: Any) -> str:
     return str(value)
 
 
+def _pause(value: Any) -> timedelta:
+    if str(value).strip() in ("0", "0s"):
+        return timedelta()
+    return parse_duration(value)
+
+
+SELECTOR_FIELDS = ("title", "author", "published", "content", "lead", "image", "section")
+
+
+def _selectors(value: Any) -> dict[str, str]:
+    for name, selector in value.items():
+        if name not in SELECTOR_FIELDS:
+            raise ValueError(f"{_q(name)} is not a field: use {', '.join(SELECTOR_FIELDS)}")
+        if not isinstance(selector, str) or not selector.strip():
+            raise ValueError(f"{name}: a CSS selector or an XPath (starting with /) is needed")
+    return dict(value)
+
+
 def _pattern(value: Any) -> str:
     try:
         re.compile(value)
@@ -352,7 +376,14 @@ _SOURCE = {
     "interval": _Key((str,), False, _duration),
     "link_pattern": _Key((str,), False, _pattern),
     "enabled": _Key((bool,), False),
+    "pages": _Key((int,), False, _positive),
+    "max_articles": _Key((int,), False, _positive),
+    "delay": _Key((str,), False, _pause),
+    "robots": _Key((bool,), False),
+    "window": _Key((str,), False, _duration),
+    "selectors": _Key((dict,), False, _selectors),
 }
+_PAGE_KEYS = ("pages", "max_articles", "delay", "robots", "window", "selectors")
 _FEATURED = {
     "slug": _Key((str,), True, _slug),
     "title": _Key((str,), True, _str),
@@ -455,8 +486,14 @@ class _Validator:
                     f"sources[{i}].category",
                     f"{_q(src['category'])} is not a declared category (declared: {declared})",
                 )
-            if "link_pattern" in src and src.get("kind", "feed") == "feed":
+            kind = src.get("kind", "feed")
+            if "link_pattern" in src and kind != "html":
                 raise self.fail(f"sources[{i}].link_pattern", 'only applies to kind = "html"')
+            for key in _PAGE_KEYS:
+                if key in src and kind == "feed":
+                    raise self.fail(
+                        f"sources[{i}].{key}", 'only applies to kind = "html" or "sitemap"'
+                    )
         names = {fold(s["name"]) for s in sources}
         for i, name in enumerate(dedup.source_priority):
             if fold(name) not in names:

@@ -26,16 +26,18 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from store import pages as page_rows
 from store import sources as source_rows
 from store.records import SourceState
 
-from . import due
+from . import due, sites
 from .config import Config, Source
 from .dedup import Deduper
 from .errors import SourceError
 from .fetch import Fetcher, read_local
 from .ingest import ParseJob, Prepared, body_hash, prepare, record_failure, record_fetched
-from .model import Fetched, SourceResult
+from .model import FeedMeta, Fetched, SourceResult
+from .normalize import Context, normalize_item
 from .publish import PublishReport, publish_all
 
 log = logging.getLogger(__name__)
@@ -92,12 +94,14 @@ def run_cycle(
             todo.append(source)
 
     labels = config.label_index()
+    memories = site_memory(db, todo)
     with Fetcher(config.fetch) as fetcher, _parser_pool(len(todo)) as pool:
 
         def work(source: Source) -> Outcome:
             return fetch_and_prepare(
-                config, fetcher, pool, source, states.get(source.name), labels, now
-            )
+                config, fetcher, pool, source, states.get(source.name), labels, now,
+                memories.get(source.name),
+            )  # fmt: skip
 
         with ThreadPoolExecutor(max_workers=max(1, config.fetch.concurrency)) as threads:
             futures = [threads.submit(work, source) for source in todo]
@@ -135,7 +139,9 @@ def fetch_and_prepare(
     state: SourceState | None,
     labels: dict[str, str],
     now: datetime,
+    memory: SiteMemory | None = None,
 ) -> Outcome:
+    """Fetch one source and turn what changed into articles; never raises for the source."""
     started = time.monotonic()
     try:
         if source.is_local:
@@ -149,9 +155,20 @@ def fetch_and_prepare(
                 last_modified=state.last_modified if state else None,
                 now=now,
             )
+        unchanged = fetched.not_modified or bool(
+            state and state.body_hash == body_hash(fetched.body)
+        )
+        if source.kind != "feed":
+            memory = memory or SiteMemory()
+            if unchanged and not memory.queued:
+                return Outcome(source, fetched, None, seconds=time.monotonic() - started)
+            prepared = _prepare_site(
+                config, fetcher, source, fetched, unchanged, labels, now, memory
+            )
+            return Outcome(source, fetched, prepared, seconds=time.monotonic() - started)
     except SourceError as exc:
         return Outcome(source, error=exc, seconds=time.monotonic() - started)
-    if fetched.not_modified or (state and state.body_hash == body_hash(fetched.body)):
+    if unchanged:
         return Outcome(source, fetched, None, seconds=time.monotonic() - started)
     job = ParseJob(
         source=source.name,
@@ -167,6 +184,58 @@ def fetch_and_prepare(
     future: Future[Prepared] | None = pool.submit(prepare, job) if pool else None
     prepared = future.result() if future else prepare(job)
     return Outcome(source, fetched, prepared, seconds=time.monotonic() - started)
+
+
+@dataclass(frozen=True)
+class SiteMemory:
+    """What an html or sitemap source's fetch needs from the store: known and queued pages."""
+
+    known: frozenset[str] = frozenset()
+    queued: tuple[str, ...] = ()
+
+
+def site_memory(db: Database, sources: list[Source]) -> dict[str, SiteMemory]:
+    names = [s.name for s in sources if s.kind != "feed"]
+    known, queued = page_rows.known_urls(db, names), page_rows.queued(db, names)
+    return {
+        name: SiteMemory(frozenset(known.get(name, ())), queued.get(name, ())) for name in names
+    }
+
+
+def _prepare_site(
+    config: Config,
+    fetcher: Fetcher,
+    source: Source,
+    first: Fetched,
+    unchanged: bool,
+    labels: dict[str, str],
+    now: datetime,
+    memory: SiteMemory,
+) -> Prepared:
+    """Walk an html or sitemap source and normalise the articles its pages gave."""
+    pages = sites.Pages(config, fetcher, source, now)
+    found = sites.harvest(
+        config,
+        pages,
+        source,
+        first,
+        walk=not unchanged,
+        known=memory.known.__contains__,
+        queued=memory.queued,
+    )
+    articles = []
+    for item in found.items:
+        ctx = Context(source.name, item.link, source.category, labels, now)
+        articles.append(normalize_item(item, ctx))
+    for url, why in found.skipped:
+        log.info("page skipped source=%s url=%s why=%s", source.name, url, why)
+    return Prepared(
+        tuple(articles),
+        FeedMeta(),
+        picks=found.picks,
+        queued=found.queued,
+        skipped=found.skipped,
+    )
 
 
 def store_outcome(

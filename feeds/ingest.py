@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from store import featured as featured_rows
+from store import pages as page_rows
 from store import sources as source_rows
 from store.records import NewArticle
 
@@ -53,6 +55,9 @@ class Prepared:
     articles: tuple[NewArticle, ...] = ()
     meta: FeedMeta = field(default_factory=FeedMeta)
     error: str | None = None
+    picks: tuple[tuple[str, str, str, int], ...] = ()  # html/sitemap: editors' boxes seen
+    queued: tuple[str, ...] | None = None  # html/sitemap: pages left for the next cycle
+    skipped: tuple[tuple[str, str], ...] = ()  # html/sitemap: (url, why) pages given up on
 
 
 def body_hash(body: bytes) -> str:
@@ -141,6 +146,17 @@ def record_fetched(
         if prepared is not None:
             fields["title"] = prepared.meta.title
             fields["ttl_minutes"] = prepared.meta.ttl_minutes
+            if prepared.picks:
+                featured_rows.record_picks(
+                    db,
+                    [
+                        (slug, url, source.name, heading, pos)
+                        for slug, url, heading, pos in prepared.picks
+                    ],
+                    now=now,
+                )
+            if prepared.queued is not None:
+                page_rows.set_queue(db, source.name, prepared.queued, now=now)
         if fetched.moved_to and fetched.moved_to != source.url:
             log.info("source moved source=%s url=%s", source.name, fetched.moved_to)
             fields["fetch_url"] = fetched.moved_to

@@ -171,3 +171,18 @@ def m005_deferred_indexes(db: Database) -> None:
             select 'keys', coalesce(max(rowid), 0) from articles;
         """
     )
+
+
+@migrations()
+def m006_page_queue(db: Database) -> None:
+    """Article pages of html and sitemap sources left for a later cycle by the per-cycle cap."""
+    db.executescript(
+        """
+        create table page_queue (
+            source text not null,
+            url text not null,
+            added text not null,
+            primary key (source, url)
+        ) without rowid;
+        """
+    )

@@ -190,6 +190,7 @@ slug = "dung-bo-lo"
 title = "Đừng bỏ lỡ"
 size = 10
 window = "72h"
+sections = ["Đừng bỏ lỡ"]
 """
 
 
