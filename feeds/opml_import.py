@@ -17,6 +17,7 @@ interval, link_pattern, enabled, the category's slug and aliases) goes in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -148,6 +149,19 @@ def _extra(outline: Any) -> dict[str, Any]:
             extra["link_pattern" if key == "linkPattern" else key] = value
     if outline.get(f"{_Q}enabled") == "false":
         extra["enabled"] = False
+    for key, name in (("pages", "pages"), ("maxArticles", "max_articles")):
+        value = outline.get(f"{_Q}{key}") or ""
+        if value.isdigit():
+            extra[name] = int(value)
+    for key in ("delay", "window"):
+        if value := outline.get(f"{_Q}{key}"):
+            extra[key] = value
+    if outline.get(f"{_Q}robots") == "false":
+        extra["robots"] = False
+    if selectors := outline.get(f"{_Q}selectors"):
+        # A broken attribute is dropped; config.parse then judges what is left.
+        with contextlib.suppress(json.JSONDecodeError, TypeError, ValueError):
+            extra["selectors"] = dict(json.loads(selectors))
     return extra
 
 
@@ -245,3 +259,22 @@ def _source_outline(parent: Any, source: Source) -> None:
         outline.set(f"{_Q}linkPattern", source.link_pattern)
     if not source.enabled:
         outline.set(f"{_Q}enabled", "false")
+    if source.kind != "feed":
+        _page_attributes(outline, source)
+
+
+def _page_attributes(outline: Any, source: Source) -> None:
+    """What html and sitemap sources set beyond the defaults."""
+    defaults = Source(source.name, source.url, source.kind)
+    if source.pages != defaults.pages:
+        outline.set(f"{_Q}pages", str(source.pages))
+    if source.max_articles != defaults.max_articles:
+        outline.set(f"{_Q}maxArticles", str(source.max_articles))
+    if source.delay != defaults.delay:
+        outline.set(f"{_Q}delay", format_duration(source.delay) if source.delay else "0s")
+    if source.window != defaults.window:
+        outline.set(f"{_Q}window", format_duration(source.window))
+    if not source.robots:
+        outline.set(f"{_Q}robots", "false")
+    if source.selectors:
+        outline.set(f"{_Q}selectors", json.dumps(dict(source.selectors), ensure_ascii=False))

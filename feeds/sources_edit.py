@@ -253,8 +253,13 @@ def source_values(
     interval: str | None = None,
     link_pattern: str | None = None,
     enabled: bool = True,
+    **pages: Any,
 ) -> dict[str, Any]:
-    """The keys of a new `[[sources]]` block, defaults left out, in the file's usual order."""
+    """The keys of a new `[[sources]]` block, defaults left out, in the file's usual order.
+
+    `pages` are the html/sitemap keys (pages, max_articles, delay, robots, window,
+    selectors), written as given.
+    """
     values: dict[str, Any] = {"name": name, "url": url}
     if kind != "feed":
         values["kind"] = kind
@@ -266,6 +271,7 @@ def source_values(
         values["link_pattern"] = link_pattern
     if not enabled:
         values["enabled"] = False
+    values.update(pages)
     return values
 
 

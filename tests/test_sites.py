@@ -143,7 +143,7 @@ def test_listing_pages_articles_picks_robots(
     site: FeedServer, make_config: Callable[..., Path]
 ) -> None:
     path = _config(make_config, site.base + "/kinh-te", pages="2")
-    cfg, db, summary = _run(path)
+    _, db, summary = _run(path)
     [result] = summary.results
     assert result.status == "ok" and result.new == 6, result  # 1-4 and 7 from the pages, 6 a pick
     titles = {r["title"] for r in db.query("select title from articles")}
@@ -241,7 +241,7 @@ xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}</urlset>""
 <sitemap><loc>{feed_server.base}/news.xml.gz</loc><lastmod>2024-04-05T08:00:00+07:00</lastmod></sitemap></sitemapindex>"""
     url = feed_server.route("/sitemap.xml", index, content_type="application/xml")
     path = _write(make_config, url, {"kind": "sitemap", "delay": "0s", "robots": "false"})
-    _, db, summary = _run(path)
+    _, _, summary = _run(path)
     assert summary.results[0].new == 2  # the entry of 1 March is outside the 2-day window
     assert feed_server.hits("/kinh-te/bai-viet-so-3-1003.html") == 0
 
