@@ -235,6 +235,7 @@ def _prepare_site(
         picks=found.picks,
         queued=found.queued,
         skipped=found.skipped,
+        fields=found.fields,
     )
 
 

@@ -58,6 +58,7 @@ class Prepared:
     picks: tuple[tuple[str, str, str, int], ...] = ()  # html/sitemap: editors' boxes seen
     queued: tuple[str, ...] | None = None  # html/sitemap: pages left for the next cycle
     skipped: tuple[tuple[str, str], ...] = ()  # html/sitemap: (url, why) pages given up on
+    fields: tuple[tuple[str, dict[str, str]], ...] = ()  # html/sitemap: where each field came from
 
 
 def body_hash(body: bytes) -> str:

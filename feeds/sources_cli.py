@@ -24,13 +24,13 @@ from sqlite_utils import Database
 
 from store import open_store
 from store import sources as source_rows
-from store.records import SourceState
+from store.records import NewArticle, SourceState
 
-from . import config, discover, opml_import, sources_edit
+from . import config, cycle, discover, opml_import, sources_edit
 from .clock import format_duration, from_iso, utc_now
 from .errors import ConfigError, SourceError
 from .fetch import Fetcher
-from .text import clean_line, fold
+from .text import clean_line, fold, html_to_text
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,11 @@ def register(commands: Any) -> None:
 
     export = sub.add_parser("export", help="the sources as OPML 2.0, on stdout")
     export.set_defaults(handler=cmd_export)
+
+    trial = sub.add_parser("test", help="fetch one source, show what it would give; store nothing")
+    trial.add_argument("name", metavar="NAME")
+    trial.add_argument("--limit", type=int, default=10, help="articles shown (default 10)")
+    trial.set_defaults(handler=cmd_test)
 
 
 def _config_path(args: argparse.Namespace) -> Path:
@@ -331,3 +336,73 @@ def cmd_export(args: argparse.Namespace) -> int:
     cfg = config.load(_config_path(args))
     sys.stdout.write(opml_import.render_opml(cfg).decode("utf-8"))
     return 0
+
+
+# --- test ----------------------------------------------------------------------------
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """Fetch one source as a cycle would, print every field; nothing is stored or published."""
+    cfg = config.load(_config_path(args))
+    source = next((s for s in cfg.sources if fold(s.name) == fold(args.name)), None)
+    if source is None:
+        raise ConfigError("sources", f"no source named {args.name!r}")
+    now = utc_now()
+    with Fetcher(cfg.fetch) as fetcher:
+        outcome = cycle.fetch_and_prepare(
+            cfg, fetcher, None, source, None, cfg.label_index(), now, cycle.SiteMemory()
+        )
+    out = sys.stdout
+    if outcome.error is not None:
+        out.write(f"{source.name}: failed: {outcome.error.message}\n")
+        return 1
+    prepared = outcome.prepared
+    if prepared is None or prepared.error:
+        out.write(f"{source.name}: failed: {prepared.error if prepared else 'nothing read'}\n")
+        return 1
+    fetched = outcome.fetched
+    status = fetched.status if fetched else "?"
+    out.write(f"{source.name} ({source.kind}): HTTP {status}, {len(prepared.articles)} articles\n")
+    provenance = dict(prepared.fields)
+    for article in prepared.articles[: args.limit]:
+        _print_article(article, provenance.get(article.link) or {}, cfg, out)
+    for url, why in prepared.skipped:
+        out.write(f"\nskipped {url}: {why}\n")
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for slug, url, heading, position in prepared.picks:
+        best[(slug, url)] = min(best.get((slug, url), (position, heading)), (position, heading))
+    if best:
+        out.write("\neditors' picks seen on the pages:\n")
+    for (slug, url), (position, heading) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[1])):
+        out.write(f"  {slug}: #{position} under {heading!r}: {url}\n")
+    if prepared.queued:
+        out.write(f"\n{len(prepared.queued)} more article pages wait for the next cycle\n")
+    return 0
+
+
+def _print_article(
+    article: NewArticle, fields: dict[str, str], cfg: config.Config, out: TextIO
+) -> None:
+    def where(name: str) -> str:
+        return f"  [{fields[name]}]" if name in fields else ""
+
+    local = article.published.astimezone(cfg.site.zone).strftime("%d/%m/%Y %H:%M %z")
+    text = " ".join(article.text.split())
+    rows = [
+        ("title", article.title + where("title")),
+        ("link", article.link),
+        ("author", (article.author or "-") + where("author")),
+        ("published", local + where("published")),
+        ("categories", ", ".join(article.categories) or "-"),
+        ("labels", ", ".join(article.labels) or "-"),
+        ("image", (article.image_url or "-") + where("image")),
+        ("summary", _cut(" ".join(html_to_text(article.summary or "").split()), 160)),
+        ("text", f"{len(text)} characters: {_cut(text, 160)}" + where("content")),
+    ]
+    out.write("\n")
+    for name, value in rows:
+        out.write(f"  {name:<11} {value}\n")
+
+
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"

@@ -270,3 +270,18 @@ def test_bundled_sample_site_offline(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "Nhạc sĩ Nguyễn Thành Trung" in capsys.readouterr().out
     feed = feedparser.parse((tmp_path / "public" / "feeds" / "noi-bat.xml").read_bytes())
     assert len(feed.entries) == 5
+
+
+def test_sources_test_shows_fields_and_stores_nothing(
+    site: FeedServer, make_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _config(make_config, site.base + "/kinh-te", robots="false")
+    assert main(["--config", str(path), "sources", "test", "báo mẫu", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Báo Mẫu (html): HTTP 200" in out
+    assert "author      Nguyễn Văn 1  [meta]" in out
+    assert "editors' picks seen on the pages:" in out and "dung-bo-lo: #1" in out
+    assert not (path.parent / "data").exists()  # nothing stored
+    broken = _config(make_config, site.base + "/kinh-te", link_pattern=r"/khong-co-\\d+")
+    assert main(["--config", str(broken), "sources", "test", "Báo Mẫu"]) == 1
+    assert "link_pattern matched 0 of" in capsys.readouterr().out
