@@ -9,7 +9,8 @@ returns the same list for the same inputs. The rules, in the README too:
                                    of 0.5 ^ (time since last seen there / half_life)
              + weight_coverage × log2(number of outlets that carried it)
              + weight_recency  × 0.5 ^ (age / half_life)
-3. Highest score first; ties go to the newer story, then the smaller id.
+3. Highest score first; ties go to the story an editor placed higher in a box,
+   then the newer story, then the smaller id.
 4. Diversity: at most `max_per_category` stories of one category and, when
    `max_per_outlet` is set, at most that many whose representative comes from
    one outlet. A story is one item however many articles it has.
@@ -71,7 +72,7 @@ def rank(candidates: list[StoryStats], rules: Featured, now: datetime) -> Rankin
     pinned_ids = {s.id for s in pinned}
     scored = sorted(
         (score(s, rules, now) for s in inside if s.id not in pinned_ids),
-        key=lambda s: (-s.score, _neg_time(s.story.published), s.story.id),
+        key=lambda s: (-s.score, _best_position(s.story), _neg_time(s.story.published), s.story.id),
     )
     chosen = [Scored(s, 0.0, 0.0, 0.0, 0.0, pinned=True) for s in pinned[: rules.size]]
     per_category: dict[str | None, int] = {}
@@ -102,6 +103,10 @@ def _pinned(stories: list[StoryStats], rules: Featured) -> list[StoryStats]:
         if story is not None and story not in found:
             found.append(story)
     return found
+
+
+def _best_position(story: StoryStats) -> int:
+    return min((pick.position for pick in story.picks), default=1_000_000)
 
 
 def _neg_time(published: str) -> float:

@@ -322,6 +322,21 @@ class _Prepared(Response):
 # --- the application -------------------------------------------------------------------
 
 
+_XML_TYPE = b"application/xml; charset=utf-8"
+_VARY_ACCEPT = (b"vary", b"Accept")
+
+
+def is_browser(raw_headers: list[tuple[bytes, bytes]]) -> bool:
+    """A browser opening a feed URL: it asks for HTML and names no feed type.
+
+    Browsers apply a feed's XSL stylesheet only to documents served as XML
+    (application/xml); a feed reader asking for RSS or Atom, or for anything,
+    still gets application/rss+xml or application/atom+xml.
+    """
+    accept = next((v for k, v in raw_headers if k == b"accept"), b"").lower()
+    return b"text/html" in accept and b"rss+xml" not in accept and b"atom+xml" not in accept
+
+
 def create_app(
     *,
     publish_dir: Path,
@@ -344,15 +359,20 @@ def create_app(
             return not_found()
         asked = Conditions.of(request.scope["headers"])
         gzipped = version.gzipped is not None and accepts_gzip(asked.accept_encoding)
-        cache_control = _cache_control(int(max_age(relative)))
+        extra = [_cache_control(int(max_age(relative)))]
+        if content_type in (RSS_TYPE, ATOM_TYPE):
+            extra.append(_VARY_ACCEPT)
         if asked.not_modified(version.etags, version.mtime):
             headers = version.encoded_304 if gzipped else version.identity_304
-            return _Prepared(b"", 304, [*headers, cache_control])
+            return _Prepared(b"", 304, [*headers, *extra])
         # HEAD gets the same headers, Content-Length included; uvicorn drops the body.
-        if gzipped:
-            assert version.gzipped is not None
-            return _Prepared(version.gzipped, 200, [*version.encoded, cache_control])
-        return _Prepared(version.body, 200, [*version.identity, cache_control])
+        body, headers = (
+            (version.gzipped, version.encoded) if gzipped else (version.body, version.identity)
+        )
+        assert body is not None
+        if content_type in (RSS_TYPE, ATOM_TYPE) and is_browser(request.scope["headers"]):
+            headers = [(k, _XML_TYPE if k == b"content-type" else v) for k, v in headers]
+        return _Prepared(body, 200, [*headers, *extra])
 
     def not_found() -> Response:
         return PlainTextResponse(_NOT_FOUND, status_code=404)

@@ -24,6 +24,7 @@ def story(
     category: str = "xa-hoi",
     source: str = "Báo A",
     url: str | None = None,
+    position: int = 1,
 ) -> StoryStats:
     seen = iso(NOW - timedelta(hours=1))
     return StoryStats(
@@ -34,7 +35,7 @@ def story(
         category=category,
         outlets=outlets,
         urls=(url or f"https://a.vn/{sid}.html",),
-        picks=tuple(PickSeen(f"site{i}", 1, seen) for i in range(picks)),
+        picks=tuple(PickSeen(f"site{i}", position, seen) for i in range(picks)),
     )
 
 
@@ -56,6 +57,7 @@ CASES = [
     ("at most max_per_outlet of one outlet", [story("a", 1), story("b", 2), story("c", 3, source="Báo B", category="x")],
      Featured("l", "L", size=2, max_per_outlet=1), ["a", "c"]),
     ("ties go to the smaller id", [story("b", 5), story("a", 5)], RULES, ["a", "b"]),
+    ("ties go first to the editors' order", [story("a", 5, picks=1, position=3), story("b", 5, picks=1, position=1)], RULES, ["b", "a"]),
     ("size is respected", [story(str(n), n) for n in range(10)], RULES, ["0", "1", "2"]),
 ]  # fmt: skip
 
