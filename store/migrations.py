@@ -186,3 +186,14 @@ def m006_page_queue(db: Database) -> None:
         ) without rowid;
         """
     )
+
+
+@migrations()
+def m007_publish_state(db: Database) -> None:
+    """A fingerprint of what each published file was rendered from: unchanged, not rendered."""
+    db.execute(
+        """create table publish_state (
+               path text primary key,
+               fingerprint text not null
+           ) without rowid"""
+    )

@@ -200,3 +200,20 @@ def _assert_full_text(html: str) -> None:
     assert len(paragraphs) >= 13
     for paragraph in paragraphs:
         assert paragraph.strip() in html, paragraph[:60]
+
+
+def test_unchanged_inputs_are_not_even_rendered(
+    published: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import feeds.publish as publish
+
+    cfg = config_module.load(published.parent / "config.toml")
+    db = open_store(cfg.store_path)
+    calls: list[str] = []
+    monkeypatch.setattr(publish, "render_rss", lambda view, *a, **k: calls.append(view.slug) or b"")
+    report = publish_all(cfg, db, now=now + timedelta(minutes=5))
+    assert calls == [] and report.written == []
+    (published / "feeds" / "kinh-te.xml").unlink()  # a missing file is rendered again
+    monkeypatch.undo()
+    report = publish_all(cfg, db, now=now + timedelta(minutes=5))
+    assert report.written == ["feeds/kinh-te.xml"]

@@ -7,6 +7,7 @@ write one file leaves the previous version of that file in place.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,8 +16,9 @@ from importlib import resources
 from sqlite_utils import Database
 
 from store import featured as featured_rows
-from store import stories
+from store import publish_state, stories
 
+from .. import __version__
 from ..config import Config
 from ..featured import rank
 from .files import inside, write_if_changed
@@ -85,56 +87,111 @@ def build_views(config: Config, db: Database, *, now: datetime) -> list[FeedView
 
 
 def render_all(
-    config: Config, db: Database, *, now: datetime
-) -> tuple[dict[str, bytes], dict[str, int]]:
-    """Every published file as {relative path: bytes}, and items per slug."""
+    config: Config, db: Database, *, now: datetime, previous: dict[str, str] | None = None
+) -> tuple[dict[str, bytes], dict[str, str], dict[str, int]]:
+    """Published files whose inputs changed since `previous` fingerprints, as bytes.
+
+    Returns the files rendered, every file's fingerprint, and items per slug. A file
+    whose fingerprint matches `previous` and that exists is not rendered at all: an
+    unchanged cycle costs the queries, not the rendering.
+    """
+    previous = previous or {}
     zone = config.site.zone
     names = category_names(config)
     site, language = config.site.title, config.site.language
     ttl = int(config.interval / timedelta(minutes=1))
     views = build_views(config, db, now=now)
-    items: dict[str, list[Item]] = {
-        v.slug: [story_item(s, zone, names) for s in v.stories] for v in views
-    }
+    common = _fingerprint(
+        _TEMPLATES, site, config.site.base_url, language, ttl, sorted(names.items())
+    )
+    prints = {v.slug: _fingerprint(common, _view_key(v)) for v in views}
+    root = config.publish_dir
+
+    def stale(path: str, fingerprint: str) -> bool:
+        fingerprints[path] = fingerprint
+        return previous.get(path) != fingerprint or not (root / path).exists()
+
+    fingerprints: dict[str, str] = {}
     files: dict[str, bytes] = {}
+    items: dict[str, list[Item]] = {}
+
+    def items_of(view: FeedView) -> list[Item]:
+        if view.slug not in items:
+            items[view.slug] = [story_item(s, zone, names) for s in view.stories]
+        return items[view.slug]
+
     for view in views:
-        entries = items[view.slug]
-        files[f"feeds/{view.slug}.xml"] = render_rss(
-            view, entries, title=site, language=language, ttl=ttl
-        )
-        files[f"feeds/{view.slug}.atom"] = render_atom(
-            view, entries, title=site, language=language, ttl=ttl
-        )
-        files[f"feeds/{view.slug}.json"] = render_json(view, entries, title=site, language=language)
-    files["opml.xml"] = render_opml(views, title=site)
+        for suffix in FORMATS:
+            path = f"feeds/{view.slug}.{suffix}"
+            if not stale(path, prints[view.slug]):
+                continue
+            if suffix == "xml":
+                files[path] = render_rss(
+                    view, items_of(view), title=site, language=language, ttl=ttl
+                )
+            elif suffix == "atom":
+                files[path] = render_atom(
+                    view, items_of(view), title=site, language=language, ttl=ttl
+                )
+            else:
+                files[path] = render_json(view, items_of(view), title=site, language=language)
+    if stale("opml.xml", _fingerprint(common, sorted(prints.items()))):
+        files["opml.xml"] = render_opml(views, title=site)
     summaries = {f.slug for f in config.featured if f.summaries}
-    boxes = [
-        FeaturedBox(v.slug, v.name, items[v.slug], v.slug in summaries)
-        for v in views
-        if v.kind == "featured"
-    ]
+    featured = [v for v in views if v.kind == "featured"]
+    boxes_print = _fingerprint(
+        common, [(v.slug, prints[v.slug]) for v in featured], sorted(summaries)
+    )
     for view in views:
         if view.kind == "all":
-            path, root = "index.html", ""
+            path, root_path = "index.html", ""
         elif view.kind == "category":
-            path, root = f"c/{view.slug}.html", "../"
+            path, root_path = f"c/{view.slug}.html", "../"
         else:
             continue
+        every_feed = [(v.slug, v.title) for v in views]
+        if not stale(path, _fingerprint(prints[view.slug], boxes_print, every_feed)):
+            continue
+        boxes = [FeaturedBox(v.slug, v.name, items_of(v), v.slug in summaries) for v in featured]
         files[path] = render_page(
-            config, view=view, items=items[view.slug], feeds=views, featured=boxes, root=root
+            config, view=view, items=items_of(view), feeds=views, featured=boxes, root=root_path
         )
-    files["feed.xsl"] = resources.files(__package__).joinpath("static/feed.xsl").read_bytes()
-    return files, {slug: len(entries) for slug, entries in items.items()}
+    if stale("feed.xsl", _fingerprint(_TEMPLATES)):
+        files["feed.xsl"] = resources.files(__package__).joinpath("static/feed.xsl").read_bytes()
+    return files, fingerprints, {v.slug: len(v.stories) for v in views}
+
+
+def _view_key(view: FeedView) -> list[object]:
+    """Everything a feed's bytes depend on, besides the config: its stories as they stand."""
+    stories = [
+        (s.id, s.updated, s.published, s.article.id, s.categories, s.copies) for s in view.stories
+    ]
+    return [view.slug, view.name, view.title, view.description, view.kind, stories]
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def _templates_version() -> str:
+    """The renderers' own version: a new release re-renders everything."""
+    package = resources.files(__package__)
+    sources = [package.joinpath("templates/page.html"), package.joinpath("static/feed.xsl")]
+    return _fingerprint(__version__, [source.read_bytes() for source in sources])
+
+
+_TEMPLATES = _templates_version()
 
 
 def publish_all(config: Config, db: Database, *, now: datetime) -> PublishReport:
-    files, counts = render_all(config, db, now=now)
+    previous = publish_state.fingerprints(db)
+    files, fingerprints, counts = render_all(config, db, now=now, previous=previous)
     report = PublishReport(items=counts)
     root = config.publish_dir
     for relative, data in files.items():
         if write_if_changed(inside(root, relative), data):
             report.written.append(relative)
-        else:
-            report.unchanged += 1
+    report.unchanged = len(fingerprints) - len(report.written)
+    publish_state.save(db, fingerprints)
     log.info("published written=%d unchanged=%d", len(report.written), report.unchanged)
     return report
