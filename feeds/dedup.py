@@ -190,19 +190,34 @@ class Deduper:
             until=until,
             unindexed=tuple(sorted(unindexed))[:MAX_UNINDEXED],
         )
-        best: tuple[float, dict[str, Any]] | None = None
-        matched: list[str] = []
+        best: dict[str, tuple[float, Candidate, Verdict]] = {}  # per story, its closest article
         for old in found:
             body = overlap(article.text, old.text)
             verdict = judge(Side.of(article), Side.of(old), self.settings, body=body)
-            if not verdict.same:
-                continue
-            if old.story_id not in matched:
-                matched.append(old.story_id)
             score = max(verdict.jaccard, verdict.containment)
-            if best is None or score > best[0]:
-                best = (score, verdict.detail(old.id))
-        return matched, best[1] if best else None
+            if verdict.same and (old.story_id not in best or score > best[old.story_id][0]):
+                best[old.story_id] = (score, old, verdict)
+        if not best:
+            return [], None
+        ranked = sorted(best, key=lambda story: -best[story][0])
+        _, closest, verdict = best[ranked[0]]
+        return [
+            ranked[0],
+            *self._same_as(closest, [best[s][1] for s in ranked[1:]]),
+        ], verdict.detail(closest.id)
+
+    def _same_as(self, anchor: Candidate, others: list[Candidate]) -> list[str]:
+        """Stories an article bridges that are also one story with the best match.
+
+        A short text can be contained in two different stories (a column's template
+        lead); it joins the closer one and merges the other only if the two agree.
+        """
+        same = []
+        for other in others:
+            body = overlap(anchor.text, other.text)
+            if judge(Side.of(anchor), Side.of(other), self.settings, body=body).same:
+                same.append(other.story_id)
+        return same
 
     def _remember(self, rowid: int, article: NewArticle) -> None:
         for key in set(article.keys):

@@ -196,24 +196,48 @@ def test_source_priority_picks_the_representative(db) -> None:  # type: ignore[n
 
 
 def test_an_article_joining_two_stories_merges_them_keeping_the_first_id(db) -> None:  # type: ignore[no-untyped-def]
-    first_half = article(
-        "A", "https://a.vn/1.html", "Tuyến buýt điện mới", content=html(BUS[:3] * 2)
+    # A feed summary (the body's last two sentences) and the full page, which the index
+    # does not bring together (their leads differ); a third copy, reordered, bridges them.
+    summary = article(
+        "A", "https://a.vn/1.html", "Buýt điện: thêm tuyến", summary=" ".join(BUS[3:])
     )
-    second_half = article(
-        "B", "https://b.vn/2.html", "Buýt điện ra sân bay", content=html(BUS[2:] * 2), hours=1
-    )
-    place_all(db, first_half, second_half)
+    full = article("B", "https://b.vn/2.html", "Ba tuyến buýt điện mới", content=html(BUS), hours=1)
+    place_all(db, summary, full)
     ids = [s.id for s in stories.newest(db, category=None, limit=5)]
     assert len(ids) == 2
     first_id = next(
         s.id for s in stories.newest(db, category=None, limit=5) if s.article.source == "A"
     )
-    bridge = article("C", "https://c.vn/3.html", "Buýt điện", content=html(BUS), hours=2)
+    bridge = article(
+        "C", "https://c.vn/3.html", "Buýt điện", content=html(BUS[3:] + BUS[:3]), hours=2
+    )
     assert place_all(db, bridge) == [Placement.DUPLICATE]
     [merged] = stories.newest(db, category=None, limit=5)
     assert merged.id == first_id
     other = next(i for i in ids if i != first_id)
     assert stories.resolve(db, other) == first_id
+
+
+def test_an_article_contained_in_two_different_stories_does_not_merge_them(db) -> None:  # type: ignore[no-untyped-def]
+    column = "Kết quả xổ số miền Bắc ngày 5/3/2024 được công bố lúc 18 giờ 15 tại trường quay."
+    first = article(
+        "A",
+        "https://a.vn/xs-1.html",
+        "Xổ số miền Bắc 5/3/2024",
+        content=html([column, *gold(5, "79,5", "68,2", "tăng 100.000 đồng")]),
+    )
+    second = article(
+        "B",
+        "https://b.vn/xs-2.html",
+        "Xổ số miền Bắc 5/3/2024",
+        content=html([column, *FIRE]),
+        hours=1,
+    )
+    lead_only = article(
+        "C", "https://c.vn/xs-3.html", "Xổ số miền Bắc 5/3/2024", summary=column, hours=2
+    )
+    place_all(db, first, second, lead_only)
+    assert stories.count(db) == 2  # the lead joined one of them; the two stay apart
 
 
 def test_explanation_is_recorded(db) -> None:  # type: ignore[no-untyped-def]
