@@ -74,26 +74,43 @@ def _token_id(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
 
 
-def shingle_hashes(words: list[str]) -> npt.NDArray[np.uint64]:
-    """Distinct 64-bit hashes of the word 3-grams (the words themselves if fewer than three)."""
+def _shingles_in_order(words: list[str]) -> npt.NDArray[np.uint64]:
+    """64-bit hashes of the word 3-grams in text order, repeats kept (the words if < 3)."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    ids = np.fromiter((_token_id(w) for w in words), dtype=np.uint64, count=len(words))
+    ids = np.array([_token_id(w) for w in words], dtype=np.uint64)
     if len(ids) < SHINGLE:
-        return np.unique(ids)
+        return ids
     with np.errstate(over="ignore"):
-        mixed = ids[:-2] * _MIX[0] ^ ids[1:-1] * _MIX[1] ^ ids[2:] * _MIX[2]
-    return np.unique(mixed)
+        mixed: npt.NDArray[np.uint64] = ids[:-2] * _MIX[0] ^ ids[1:-1] * _MIX[1] ^ ids[2:] * _MIX[2]
+    return mixed
+
+
+def shingle_hashes(words: list[str]) -> npt.NDArray[np.uint64]:
+    """Distinct 64-bit hashes of the word 3-grams (the words themselves if fewer than three)."""
+    return np.unique(_shingles_in_order(words))
+
+
+def _permuted(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Every shingle under every one of the 128 multiply-shift permutations (128 × n)."""
+    with np.errstate(over="ignore"):
+        permuted: npt.NDArray[np.uint64] = (
+            _A[:, None] * hashes[None, :] + _B[:, None]
+        ) >> np.uint64(32)
+    return permuted
+
+
+def _minimums(permuted: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """The MinHash: each permutation's minimum; all-ones for an empty set."""
+    if permuted.shape[1] == 0:
+        return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
+    smallest: npt.NDArray[np.uint32] = permuted.min(axis=1).astype(np.uint32)
+    return smallest
 
 
 def minhash(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     """128 minimums of multiply-shift permutations; all-ones for an empty set."""
-    if hashes.size == 0:
-        return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
-    with np.errstate(over="ignore"):
-        permuted = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
-    smallest: npt.NDArray[np.uint32] = permuted.min(axis=1).astype(np.uint32)
-    return smallest
+    return _minimums(_permuted(hashes))
 
 
 def band_keys(signature: npt.NDArray[np.uint32], salt: int) -> list[int]:
@@ -115,11 +132,18 @@ class Signature:
 
 
 def signature(text: str) -> Signature:
+    """One pass: the lead's shingles are the first ones of the text's, so the lead's MinHash
+    is the minimum over the first columns of the same permuted matrix (repeats change no
+    minimum, so no de-duplication is needed)."""
     words = tokens(text)
-    full = shingle_hashes(words)
-    lead = shingle_hashes(words[:LEAD_TOKENS])
-    keys = band_keys(minhash(full), 1) + (band_keys(minhash(lead), 2) if lead.size else [])
-    return Signature(int(full.size), tuple(keys))
+    ordered = _shingles_in_order(words)
+    permuted = _permuted(ordered)
+    lead_words = min(LEAD_TOKENS, len(words))
+    lead_columns = lead_words - (SHINGLE - 1) if len(words) >= SHINGLE else lead_words
+    keys = band_keys(_minimums(permuted), 1)
+    if lead_columns:
+        keys += band_keys(_minimums(permuted[:, :lead_columns]), 2)
+    return Signature(int(np.unique(ordered).size), tuple(keys))
 
 
 def overlap(a: str, b: str) -> tuple[float, float, int]:
