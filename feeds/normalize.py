@@ -19,7 +19,7 @@ from .model import RawItem
 from .sanitize import clean_html
 from .similarity import signature, title_key
 from .text import clean_line, fold, html_to_text, nfc, shorten
-from .urls import absolute, canonical_url
+from .urls import absolute, canonical_url, without_tracking
 
 # Below this many characters of text, equal text says nothing about being one story.
 MIN_TEXT_FOR_HASH = 200
@@ -38,7 +38,7 @@ class Context:
 
 
 def normalize_item(item: RawItem, ctx: Context) -> NewArticle:
-    link = absolute(item.link, ctx.document_url)
+    link = without_tracking(absolute(item.link, ctx.document_url))
     summary = clean_html(nfc(item.summary or ""), base_url=link) or None
     content = clean_html(nfc(item.content or ""), base_url=link) or None
     text = html_to_text(content or summary or "")

@@ -22,6 +22,18 @@ def is_tracking(key: str) -> bool:
     return bool(TRACKING.match(key))
 
 
+def without_tracking(url: str) -> str:
+    """`url` as given, less its tracking keys (utm_*, fbclid…): the link shown to readers."""
+    url = url.strip()
+    if not url.startswith(("http://", "https://")) or "?" not in url:
+        return url
+    query = urlsplit(url).query
+    tracked = [k.split("=", 1)[0] for k in query.split("&") if is_tracking(k.split("=", 1)[0])]
+    if not tracked:
+        return url
+    return str(url_query_cleaner(url, tracked, remove=True, keep_fragments=True))
+
+
 def canonical_url(url: str) -> str:
     """The comparison form of `url`; not for display (keep the original link for that)."""
     url = url.strip()

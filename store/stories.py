@@ -30,9 +30,10 @@ def create(
     now: datetime,
     categories: Iterable[str],
 ) -> None:
+    """A new story; its `updated` starts at its article's date, not at when we saw it."""
     db.conn.execute(
         "insert into stories (id, article_id, published, updated) values (?, ?, ?, ?)",
-        (story_id, article_id, _utc(published), _utc(now)),
+        (story_id, article_id, _utc(published), _utc(min(published, now))),
     )
     add_categories(db, story_id, categories)
 

@@ -59,8 +59,8 @@ def _generator(
         if item.author:
             fe.author({"name": item.author})
             fe.dc.dc_creator(item.author)
-        for slug, name in item.categories:
-            fe.category(term=slug, label=name)
+        for _slug, name in item.categories:
+            fe.category(term=name, label=name)
         if item.image_url:
             media = {"url": item.image_url, "medium": "image", "group": None}
             if item.image_type:
