@@ -29,7 +29,7 @@ from .clock import from_iso, utc_now
 from .cycle import CycleSummary, run_cycle
 from .errors import ConfigError, FeedsError
 from .explain import explain_story
-from .featured import Scored, rank
+from .featured import Scored, pin_urls, rank
 from .model import SourceResult
 from .publish import publish_all
 from .rebuild import rebuild
@@ -247,7 +247,10 @@ def cmd_featured(args: argparse.Namespace) -> int:
     now = utc_now()
     for rules in lists:
         since = now - rules.window
-        ranking = rank(featured_rows.candidates(db, list_slug=rules.slug, since=since), rules, now)
+        found = featured_rows.candidates(
+            db, list_slug=rules.slug, since=since, pins=pin_urls(rules)
+        )
+        ranking = rank(found, rules, now)
         print(f"{rules.title} ({rules.slug}): {len(ranking.chosen)} of {rules.size}")
         for position, item in enumerate(ranking.chosen, start=1):
             print(f"{position:>3}. {item.story.title}  [{item.story.source}]")

@@ -234,3 +234,4 @@ class Deduper:
             db, story_id, now=now, published=article.published, article_id=aid if better else None
         )
         stories.add_categories(db, story_id, article.categories)
+        stories.count_outlets(db, story_id)

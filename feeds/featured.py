@@ -95,6 +95,11 @@ def rank(candidates: list[StoryStats], rules: Featured, now: datetime) -> Rankin
     return Ranking(chosen, runners_up)
 
 
+def pin_urls(rules: Featured) -> tuple[str, ...]:
+    """The pinned article URLs in their canonical form, as the store keeps them."""
+    return tuple(canonical_url(url) for url in rules.pin)
+
+
 def _pinned(stories: list[StoryStats], rules: Featured) -> list[StoryStats]:
     by_url = {url: s for s in stories for url in s.urls}
     found: list[StoryStats] = []

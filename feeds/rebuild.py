@@ -120,6 +120,8 @@ def _write_story(
             "update articles set story_id = :s where id = :a", {"s": story_id, "a": article_id}
         )
     report.moved += len(moved)
+    if moved:
+        stories.count_outlets(db, story_id)
     wanted = {c for r in members for c in json.loads(str(r["categories"] or "[]"))}
     query = "select category from story_categories where story_id = :s"
     if wanted != {row["category"] for row in db.query(query, {"s": story_id})}:

@@ -50,36 +50,66 @@ def record_picks(
     )  # fmt: skip
 
 
-def candidates(db: Database, *, list_slug: str, since: datetime) -> list[StoryStats]:
-    """Stories published since `since`, each with its coverage and this list's picks."""
-    rows = list(
-        db.query(
-            """select s.id, s.published, a.title, a.source,
-                      (select min(category) from story_categories c where c.story_id = s.id)
-                          as category
-               from stories s join articles a on a.id = s.article_id
-               where s.published >= :since""",
-            {"since": _utc(since)},
-        )
+# The stories that can compete: picked for this list, carried by several outlets, or among
+# the newest (for the rest, recency is the whole score, so older ones can only lose).
+CANDIDATES = """
+    with contenders (id) as (
+        select s.id from stories s
+            where s.published >= :since and s.outlets > 1
+        union
+        select a.story_id from picks p join articles a on a.url = p.url
+            where p.list_slug = :slug
+        union
+        select id from (select id from stories where published >= :since
+                        order by published desc limit :newest)
     )
+    select s.id, s.published, s.outlets, a.title, a.source,
+           (select min(category) from story_categories c where c.story_id = s.id) as category
+    from contenders k join stories s on s.id = k.id join articles a on a.id = s.article_id
+    where s.published >= :since
+"""
+
+
+def candidates(
+    db: Database,
+    *,
+    list_slug: str,
+    since: datetime,
+    pins: tuple[str, ...] = (),
+    newest: int = 1000,
+) -> list[StoryStats]:
+    """Stories published since `since` that can make the list, with coverage and picks.
+
+    `pins` are canonical article URLs; a story's `urls` lists those of them it holds
+    (the only URLs ranking needs). `newest`: how many of the newest single-outlet,
+    unpicked stories compete (enough to fill a list whatever its diversity rules).
+    """
+    params = {"since": _utc(since), "slug": list_slug, "newest": newest}
+    rows = list(db.query(CANDIDATES, params))
     if not rows:
         return []
-    urls: dict[str, list[str]] = defaultdict(list)
-    outlets: dict[str, set[str]] = defaultdict(set)
-    for row in db.query(
-        """select a.story_id, a.url, a.source from articles a join stories s on s.id = a.story_id
-           where s.published >= :since""",
-        {"since": _utc(since)},
-    ):
-        urls[row["story_id"]].append(row["url"])
-        outlets[row["story_id"]].add(row["source"])
+    pinned: dict[str, list[str]] = defaultdict(list)
+    known = {row["id"]: row for row in rows}
+    for url in pins:
+        for row in db.query(
+            """select s.id, s.published, s.outlets, a.title, a.source,
+                      (select min(category) from story_categories c where c.story_id = s.id)
+                          as category
+               from articles x join stories s on s.id = x.story_id
+               join articles a on a.id = s.article_id where x.url = :u""",
+            {"u": url},
+        ):
+            pinned[row["id"]].append(url)
+            if row["id"] not in known and row["published"] >= params["since"]:
+                known[row["id"]] = row
+                rows.append(row)
     picks: dict[str, list[PickSeen]] = defaultdict(list)
     for row in db.query(
         """select a.story_id, p.source, min(p.position) as position, max(p.last_seen) as last_seen
            from picks p join articles a on a.url = p.url join stories s on s.id = a.story_id
            where p.list_slug = :slug and s.published >= :since
            group by a.story_id, p.source""",
-        {"slug": list_slug, "since": _utc(since)},
+        params,
     ):
         picks[row["story_id"]].append(PickSeen(row["source"], row["position"], row["last_seen"]))
     return [
@@ -89,8 +119,8 @@ def candidates(db: Database, *, list_slug: str, since: datetime) -> list[StorySt
             title=row["title"],
             source=row["source"],
             category=row["category"],
-            outlets=len(outlets[row["id"]]),
-            urls=tuple(urls[row["id"]]),
+            outlets=row["outlets"],
+            urls=tuple(pinned.get(row["id"], ())),
             picks=tuple(sorted(picks[row["id"]], key=lambda p: p.source)),
         )
         for row in rows

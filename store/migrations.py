@@ -197,3 +197,17 @@ def m007_publish_state(db: Database) -> None:
                fingerprint text not null
            ) without rowid"""
     )
+
+
+@migrations()
+def m008_story_outlets(db: Database) -> None:
+    """How many outlets carried each story, kept with the story: featured lists rank by it."""
+    db.executescript(
+        """
+        alter table stories add column outlets integer not null default 1;
+        update stories set outlets = (
+            select count(distinct source) from articles where story_id = stories.id
+        );
+        create index stories_outlets on stories(published) where outlets > 1;
+        """
+    )

@@ -125,3 +125,16 @@ class StoryRow:
     article: ArticleRow
     categories: tuple[str, ...]
     copies: tuple[Copy, ...]
+
+
+@dataclass(frozen=True)
+class StoryKey:
+    """What a published item's bytes depend on, from the stories table alone.
+
+    Any change to a story's article, copies or categories moves its `updated`.
+    """
+
+    id: str
+    updated: str
+    published: str
+    article_id: str

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .records import ArticleRow, Copy, StoryRow
+from .records import ArticleRow, Copy, StoryKey, StoryRow
 
 
 def _utc(moment: datetime) -> str:
@@ -69,6 +69,16 @@ def touch(
     )
 
 
+def count_outlets(db: Database, story_id: str) -> None:
+    """Recount the outlets that carried a story, after an article joined or moved."""
+    db.execute(
+        """update stories set outlets = (
+               select count(distinct source) from articles where story_id = :id)
+           where id = :id""",
+        {"id": story_id},
+    )
+
+
 def merge(db: Database, survivor: str, merged: str, *, now: datetime) -> None:
     """Fold story `merged` into `survivor`; the merged id is kept as an alias, never reused."""
     params = {"survivor": survivor, "merged": merged, "now": _utc(now)}
@@ -91,6 +101,7 @@ def merge(db: Database, survivor: str, merged: str, *, now: datetime) -> None:
         "insert or replace into story_aliases (old_id, story_id) values (:merged, :survivor)",
         params,
     )
+    count_outlets(db, survivor)
 
 
 def resolve(db: Database, story_id: str) -> str | None:
@@ -127,21 +138,39 @@ STORY_COLUMNS = """
     from stories s join articles a on a.id = s.article_id
 """
 
-NEWEST = (
-    STORY_COLUMNS
-    + """
-    where :category is null
-       or s.id in (select story_id from story_categories where category = :category)
-    order by s.published desc, s.id
-    limit :limit
-"""
-)
-
 
 def newest(db: Database, *, category: str | None, limit: int) -> list[StoryRow]:
     """The newest stories (of one category, or all), each with its copies and categories."""
-    rows = list(db.query(NEWEST, {"category": category, "limit": limit}))
-    return _with_details(db, rows)
+    return by_ids(db, [key.id for key in newest_keys(db, category=category, limit=limit)])
+
+
+# Newest first on stories_published, stopping at `limit`: a category's membership is one
+# primary-key lookup per story walked, never a sort of the whole category.
+KEYS = "select s.id, s.updated, s.published, s.article_id from stories s"
+NEWEST_KEYS = KEYS + " order by s.published desc, s.id limit :limit"
+NEWEST_KEYS_IN = (
+    KEYS
+    + """
+    where exists (select 1 from story_categories c where c.story_id = s.id and c.category = :cat)
+    order by s.published desc, s.id limit :limit"""
+)
+
+
+def newest_keys(db: Database, *, category: str | None, limit: int) -> list[StoryKey]:
+    """The newest stories' keys: enough to tell whether a feed changed, without its text."""
+    query = NEWEST_KEYS if category is None else NEWEST_KEYS_IN
+    return [StoryKey(**row) for row in db.query(query, {"cat": category, "limit": limit})]
+
+
+def keys_of(db: Database, story_ids: list[str]) -> list[StoryKey]:
+    """Keys of the given stories, in the given order; unknown ids are left out."""
+    if not story_ids:
+        return []
+    marks, params = _in_list(story_ids)
+    found = {
+        row["id"]: StoryKey(**row) for row in db.query(f"{KEYS} where s.id in ({marks})", params)
+    }
+    return [found[s] for s in story_ids if s in found]
 
 
 def by_ids(db: Database, story_ids: list[str]) -> list[StoryRow]:

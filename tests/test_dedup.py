@@ -177,6 +177,10 @@ def test_every_copy_at_once_is_one_story_with_every_outlet(db) -> None:  # type:
     outlets = {c.source for c in story.copies} | {story.article.source}
     assert outlets == {ORIGINAL.source, *(c.source for c in COPIES.values())}
     assert story.published == "2024-04-05T03:00:00+00:00"  # the earliest
+    outlets = next(db.query("select outlets from stories"))["outlets"]
+    assert (
+        outlets == len(outlets_seen := {ORIGINAL.source, *(c.source for c in COPIES.values())}) > 5
+    ), outlets_seen
 
 
 def test_a_full_version_replaces_a_summary_as_representative(db) -> None:  # type: ignore[no-untyped-def]

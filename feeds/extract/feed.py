@@ -17,6 +17,7 @@ from ..dates import feed_date
 from ..errors import ExtractError
 from ..model import Extracted, FeedMeta, Image, RawItem
 from ..text import clean_line, html_to_text
+from .fast import extract_fast
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,18 @@ def extract_feed(
     body: bytes, *, source: str, url: str, headers: dict[str, str], zone: ZoneInfo
 ) -> Extracted:
     """Entries of a feed document; ExtractError when nothing can be read from it."""
+    # Fast path (fast.py): plain RSS 2.0 / Atom 1.0 read with lxml to the same result;
+    # None means "not plain enough", and feedparser, the parser of record, reads it.
+    fast = extract_fast(body, source=source, url=url, headers=headers, zone=zone)
+    if fast is not None:
+        return fast
+    return _extract_with_feedparser(body, source=source, url=url, headers=headers, zone=zone)
+
+
+def _extract_with_feedparser(
+    body: bytes, *, source: str, url: str, headers: dict[str, str], zone: ZoneInfo
+) -> Extracted:
+    """extract_feed() through feedparser alone."""
     parsed = feedparser.parse(
         body,
         response_headers={"content-location": url, **headers},

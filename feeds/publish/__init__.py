@@ -20,7 +20,7 @@ from store import publish_state, stories
 
 from .. import __version__
 from ..config import Config
-from ..featured import rank
+from ..featured import pin_urls, rank
 from .files import inside, write_if_changed
 from .index import FeaturedBox, render_page
 from .items import Item, story_item
@@ -52,7 +52,7 @@ def build_views(config: Config, db: Database, *, now: datetime) -> list[FeedView
             site,
             f"Mọi tin của {site}",
             "all",
-            tuple(stories.newest(db, category=None, limit=limit)),
+            tuple(stories.newest_keys(db, category=None, limit=limit)),
             base,
         )
     ]
@@ -64,14 +64,16 @@ def build_views(config: Config, db: Database, *, now: datetime) -> list[FeedView
                 f"{cat.name} – {site}",
                 f"{cat.name}: tin của {site}",
                 "category",
-                tuple(stories.newest(db, category=cat.slug, limit=limit)),
+                tuple(stories.newest_keys(db, category=cat.slug, limit=limit)),
                 base,
             )
         )
     for feat in config.featured:
-        candidates = featured_rows.candidates(db, list_slug=feat.slug, since=now - feat.window)
+        candidates = featured_rows.candidates(
+            db, list_slug=feat.slug, since=now - feat.window, pins=pin_urls(feat)
+        )
         ranking = rank(candidates, feat, now)
-        chosen = stories.by_ids(db, [scored.story.id for scored in ranking.chosen])
+        chosen = stories.keys_of(db, [scored.story.id for scored in ranking.chosen])
         views.append(
             FeedView(
                 feat.slug,
@@ -116,8 +118,10 @@ def render_all(
     items: dict[str, list[Item]] = {}
 
     def items_of(view: FeedView) -> list[Item]:
+        """The view's stories read in full, only once it is known to need rendering."""
         if view.slug not in items:
-            items[view.slug] = [story_item(s, zone, names) for s in view.stories]
+            rows = stories.by_ids(db, [key.id for key in view.keys])
+            items[view.slug] = [story_item(s, zone, names) for s in rows]
         return items[view.slug]
 
     for view in views:
@@ -158,15 +162,13 @@ def render_all(
         )
     if stale("feed.xsl", _fingerprint(_TEMPLATES)):
         files["feed.xsl"] = resources.files(__package__).joinpath("static/feed.xsl").read_bytes()
-    return files, fingerprints, {v.slug: len(v.stories) for v in views}
+    return files, fingerprints, {v.slug: len(v.keys) for v in views}
 
 
 def _view_key(view: FeedView) -> list[object]:
     """Everything a feed's bytes depend on, besides the config: its stories as they stand."""
-    stories = [
-        (s.id, s.updated, s.published, s.article.id, s.categories, s.copies) for s in view.stories
-    ]
-    return [view.slug, view.name, view.title, view.description, view.kind, stories]
+    keys = [(k.id, k.updated, k.published, k.article_id) for k in view.keys]
+    return [view.slug, view.name, view.title, view.description, view.kind, keys]
 
 
 def _fingerprint(*parts: object) -> str:

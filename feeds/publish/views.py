@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from store.records import StoryRow
+from store.records import StoryKey
 
 from ..clock import from_iso
 from ..config import Config
@@ -24,7 +24,7 @@ class FeedView:
     title: str  # as a feed title: "Chuyển động Hà Nội – Bản tin Hà Nội"
     description: str
     kind: str  # "all", "category" or "featured"
-    stories: tuple[StoryRow, ...]
+    keys: tuple[StoryKey, ...]  # its stories, in feed order
     base_url: str
 
     def url(self, suffix: str) -> str:
@@ -39,9 +39,9 @@ class FeedView:
     @property
     def updated(self) -> datetime:
         """Moves only when an item changes, so an unchanged feed keeps its bytes."""
-        if not self.stories:
+        if not self.keys:
             return datetime.fromisoformat("2000-01-01T00:00:00+00:00")
-        return max(from_iso(s.updated) for s in self.stories)
+        return max(from_iso(key.updated) for key in self.keys)
 
 
 def base_url(config: Config) -> str:
