@@ -122,13 +122,25 @@ def run_cycle(
 
 @contextmanager
 def _parser_pool(jobs: int) -> Iterator[Executor | None]:
-    workers = os.cpu_count() or 1
-    if jobs < POOL_THRESHOLD or workers < 2:
+    pool = parser_pool(jobs)
+    if pool is None:
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with pool:
         yield pool
+
+
+def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
+    """Worker processes for parsing, one per core, when there are enough sources to pay.
+
+    forkserver, not fork: the parent has threads (HTTP, the scheduler) by then.
+    """
+    workers = os.cpu_count() or 1
+    if jobs < POOL_THRESHOLD or workers < 2:
+        return None
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("forkserver")
+    )
 
 
 def fetch_and_prepare(

@@ -37,7 +37,7 @@ from . import config as config_module
 from . import due
 from .clock import from_iso, utc_now
 from .config import Config, Source
-from .cycle import Outcome, fetch_and_prepare, store_outcome
+from .cycle import Outcome, fetch_and_prepare, parser_pool, site_memory, store_outcome
 from .dedup import Deduper
 from .errors import ConfigError, FeedsError
 from .fetch import Fetcher
@@ -64,6 +64,8 @@ class Service:
         self.read_lock = threading.Lock()
         self.deduper = Deduper(config.dedup)
         self.fetcher = Fetcher(config.fetch)
+        # Parsing in worker processes keeps the web server's thread responsive during a burst.
+        self.pool = parser_pool(len(config.sources))
         self.stopping = threading.Event()
         self.reload_requested = threading.Event()
         self.active = 0
@@ -127,6 +129,8 @@ class Service:
                 self.active_lock.wait(0.1)
         self.scheduler.shutdown(wait=False)
         self.fetcher.client.close()  # aborts any fetch still running
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
         self.web.stop(timeout=1.0)
         with self.write_lock:  # no transaction is half-done past this point
             self.db.close()
@@ -193,11 +197,12 @@ class Service:
         now = utc_now()
         with self.read_lock:
             state = source_rows.state(self.reader, source.name)
+            memory = site_memory(self.reader, [source]).get(source.name)
         if not due.should_fetch(state, now, config.source_interval(source)):
             return
         started = time.monotonic()
         outcome: Outcome = fetch_and_prepare(
-            config, self.fetcher, None, source, state, config.label_index(), now
+            config, self.fetcher, self.pool, source, state, config.label_index(), now, memory
         )
         if self.stopping.is_set():
             return  # stopping: the fetched result is dropped, nothing half-written
