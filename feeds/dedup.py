@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -33,7 +33,7 @@ from .similarity import numbers, overlap
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
-# At most this many not-yet-indexed articles sharing a band are compared.
+# At most this many not-yet-indexed articles are compared: those sharing the most bands.
 MAX_UNINDEXED = 40
 # Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text.
 SAME_TEXT = 0.9
@@ -181,14 +181,17 @@ class Deduper:
             story := articles.story_with_text(db, article.text_hash, since=since, until=until)
         ):
             return [story], {"reason": "same text"}
-        unindexed = {rowid for key in article.keys for rowid in self.unindexed.get(key, ())}
+        shared: Counter[int] = Counter(
+            rowid for key in set(article.keys) for rowid in self.unindexed.get(key, ())
+        )
+        unindexed = [rowid for rowid, _ in shared.most_common(MAX_UNINDEXED)]
         found = articles.candidates(
             db,
             keys=article.keys,
             title_key=article.title_key,
             since=since,
             until=until,
-            unindexed=tuple(sorted(unindexed))[:MAX_UNINDEXED],
+            unindexed=tuple(unindexed),
         )
         best: dict[str, tuple[float, Candidate, Verdict]] = {}  # per story, its closest article
         for old in found:
