@@ -81,9 +81,7 @@ def cluster(members: Sequence[Member], settings: DedupSettings) -> list[list[int
             if found.find(other) == found.find(index):
                 continue
             body = _overlap(shingles_of(index), shingles_of(other))
-            verdict = judge(Side(member.title_key, member.published),
-                            Side(members[other].title_key, members[other].published),
-                            settings, body=body)  # fmt: skip
+            verdict = judge(Side.of(member), Side.of(members[other]), settings, body=body)
             if verdict.same:
                 found.union(other, index)
         by_url.setdefault(member.url, index)

@@ -20,22 +20,26 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from store import articles, indexes, stories
 from store.records import Candidate, NewArticle
 
+if TYPE_CHECKING:
+    from .cluster import Member
+
 from .clock import from_iso, iso
 from .config import DedupSettings
-from .similarity import numbers, overlap
+from .similarity import figures, numbers, overlap
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
 # At most this many not-yet-indexed articles are compared: those sharing the most bands.
 MAX_UNINDEXED = 40
-# Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text.
+# Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text
+# and the same figures in it.
 SAME_TEXT = 0.9
 
 
@@ -77,13 +81,14 @@ class Side:
 
     title_key: str
     published: datetime
+    figures: frozenset[str] = frozenset()  # the numbers in its text
 
     @classmethod
-    def of(cls, article: NewArticle | Candidate) -> Side:
+    def of(cls, article: NewArticle | Candidate | Member) -> Side:
         published = article.published
         if isinstance(published, str):
             published = from_iso(published)
-        return cls(article.title_key, published)
+        return cls(article.title_key, published, figures(article.text))
 
 
 def judge(
@@ -94,7 +99,9 @@ def judge(
     if gap > settings.window:
         return Verdict(False, f"published {gap.days} days apart (window {settings.window.days}d)")
     jaccard, containment, smaller = body
-    if numbers(new.title_key) != numbers(old.title_key) and jaccard < SAME_TEXT:
+    if numbers(new.title_key) != numbers(old.title_key) and not (
+        jaccard >= SAME_TEXT and _same_figures(new.figures, old.figures)
+    ):
         return Verdict(False, "titles differ in a date or number", jaccard, containment)
     if smaller < MIN_SHINGLES:
         if new.title_key == old.title_key and new.title_key and containment >= settings.containment:
@@ -105,6 +112,16 @@ def judge(
     if containment >= settings.containment:
         return Verdict(True, "shorter text contained in the longer", jaccard, containment)
     return Verdict(False, "different text", jaccard, containment)
+
+
+def _same_figures(a: frozenset[str], b: frozenset[str]) -> bool:
+    """The figures of the shorter text all appear in the longer: a copy, not the next issue.
+
+    A daily column ("Giá vàng hôm nay 12/3", then 13/3) repeats its template word for
+    word; only its figures change.
+    """
+    smaller, larger = sorted((a, b), key=len)
+    return len(smaller - larger) <= len(smaller) // 10
 
 
 def priority(source: str, settings: DedupSettings) -> int:

@@ -64,9 +64,14 @@ def title_key(title: str) -> str:
     return " ".join(tokens(stripped))
 
 
-def numbers(text: str) -> frozenset[str]:
-    """Numbers in a title: `Giá vàng hôm nay 12/3` and `… 13/3` are different stories."""
-    return frozenset(n.lstrip("0") or "0" for n in _NUMBER.findall(text))
+def numbers(text: str) -> tuple[str, ...]:
+    """Numbers in a title, in order: `Giá vàng hôm nay 12/3` and `… 13/3` are two stories."""
+    return tuple(n.lstrip("0") or "0" for n in _NUMBER.findall(text))
+
+
+def figures(text: str) -> frozenset[str]:
+    """The distinct numbers of a text: a copy carries the same ones, the next issue others."""
+    return frozenset(numbers(text))
 
 
 @lru_cache(maxsize=200_000)

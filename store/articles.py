@@ -168,10 +168,10 @@ def candidates(
         marks = ", ".join("?" for _ in set(keys))
         rows = db.execute(
             f"""select {CANDIDATE_COLUMNS} from articles where rowid in (
-                    select article from article_keys where key in ({marks})
-                    group by article order by count(*) desc limit ?)
-                and published between ? and ?""",
-            [*set(keys), limit, since, until],
+                    select k.article from article_keys k join articles a on a.rowid = k.article
+                    where k.key in ({marks}) and a.published between ? and ?
+                    group by k.article order by count(*) desc limit ?)""",
+            [*set(keys), since, until, limit],
         )
         for row in _dicts(rows):
             found[row["id"]] = Candidate.from_row(row)

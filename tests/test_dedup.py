@@ -134,6 +134,10 @@ NEAR_MISSES = {
         article("B", "https://b.vn/vang-12-3.html", "Giá vàng hôm nay 12/3: vàng miếng tăng mạnh", content=html(gold(12, "79,5", "68,2", "tăng 500.000 đồng"))),
         article("B", "https://b.vn/vang-13-3.html", "Giá vàng hôm nay 13/3: vàng miếng tăng mạnh", content=html(gold(13, "80,1", "68,9", "tăng 600.000 đồng")), hours=24),
     ),
+    "a column whose titles hold the same numbers in another order": (
+        article("B", "https://b.vn/vang-3-3.html", "Giá vàng hôm nay 3/3: vàng miếng giảm 0,3 triệu, vàng nhẫn giảm 0,4 triệu", content=html(gold(3, "76,7", "68,6", "giảm 300.000 đồng"))),
+        article("B", "https://b.vn/vang-4-3.html", "Giá vàng hôm nay 4/3: vàng miếng giảm 0,3 triệu, vàng nhẫn giữ nguyên", content=html(gold(4, "76,4", "68,6", "giảm 300.000 đồng")), hours=24),
+    ),
     "short items alike only in boilerplate": (
         article("C", "https://c.vn/v1.html", "Video: Cháy lớn ở kho hàng Long Biên", summary="Mời độc giả xem video."),
         article("C", "https://c.vn/v2.html", "Video: Ùn tắc kéo dài trên cầu Thăng Long", summary="Mời độc giả xem video.", hours=1),
