@@ -51,7 +51,9 @@ def test_cycle_stores_one_story_per_copy_and_publishes(two_sources: Path, now: d
     assert not parsed.bozo and len(parsed.entries) == 4
     bus = next(e for e in parsed.entries if "buýt điện" in e.title)
     assert bus.title == "Hà Nội mở thêm 3 tuyến buýt điện nối trung tâm với sân bay Nội Bài"
-    assert bus.link == "https://tinhanoi.example.vn/ha-noi-mo-them-3-tuyen-buyt-dien-1001.html"  # no utm_*
+    assert (
+        bus.link == "https://tinhanoi.example.vn/ha-noi-mo-them-3-tuyen-buyt-dien-1001.html"
+    )  # no utm_*
     html = bus.content[0].value
     assert "Cũng đăng trên" in html and "Báo Thủ đô" in html
     assert "<script" not in html and "javascript:" not in html and "onclick" not in html

@@ -278,9 +278,17 @@ _SAFE_SCHEMES = ("http", "https", "file")
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^?#;\s\\]*)?(\?[^#\s]+)?(#\S+)?")
 
 
+# A URI of a scheme urljoin() never resolves (tag:, urn:, mailto:): it is given back as is.
+_OPAQUE_URI = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?!//)")
+_RELATIVE_SCHEMES = frozenset(urllib.parse.uses_relative)
+
+
 def _urljoin(base: str, uri: str) -> str:
     """feedparser's _urljoin()."""
     if _PLAIN_URL.fullmatch(uri):
+        return uri
+    opaque = _OPAQUE_URI.match(uri)
+    if opaque and opaque.group(1).lower() not in _RELATIVE_SCHEMES:
         return uri
     uri = _URI_FIXER.sub(r"\1\3", uri)
     try:
@@ -490,8 +498,8 @@ class _Entry:
     author: str | None = None
     tags: list[list[str | None]] = field(default_factory=list)  # [term, scheme, label]
     enclosures: list[Attrs] = field(default_factory=list)
-    media: list[Attrs] = field(default_factory=list)  # media:content, then thumbnails
-    thumbnails: list[Attrs] = field(default_factory=list)
+    media: list[Attrs] = field(default_factory=list)  # media:content attributes
+    thumbnails: list[Attrs] = field(default_factory=list)  # media:thumbnail, url from text
     seen: set[str] = field(default_factory=set)
 
 
@@ -511,6 +519,7 @@ class _Reader:
         self.names: dict[str, str] = {}  # tag -> name, for tags in known namespaces
 
     def read(self, root: etree._Element, baselang: str | None) -> tuple[list[RawItem], _Channel]:
+        """The items and the feed-level values; `baselang` is the Content-Language header."""
         attrs = _attrs(root)
         lang = _lang(attrs, baselang)
         channel = _Channel(language=_dashed(baselang))
