@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .config import DedupSettings
 from .dedup import Side, judge
-from .similarity import shingle_hashes, tokens
+from .similarity import overlap_of, shingle_hashes, tokens
 
 MAX_CANDIDATES = 40
 
@@ -52,14 +52,6 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)  # the earlier article's cluster survives
 
 
-def _overlap(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> tuple[float, float, int]:
-    if a.size == 0 or b.size == 0:
-        return 0.0, 0.0, 0
-    common = np.intersect1d(a, b, assume_unique=True).size
-    smaller = min(a.size, b.size)
-    return common / (a.size + b.size - common), common / smaller, smaller
-
-
 def cluster(members: Sequence[Member], settings: DedupSettings) -> list[list[int]]:
     """Groups of indexes into `members` (given in first-seen order), each group one story."""
     found = _UnionFind(len(members))
@@ -80,7 +72,7 @@ def cluster(members: Sequence[Member], settings: DedupSettings) -> list[list[int
         for other in _candidates(member, by_key, by_title):
             if found.find(other) == found.find(index):
                 continue
-            body = _overlap(shingles_of(index), shingles_of(other))
+            body = overlap_of(shingles_of(index), shingles_of(other))
             verdict = judge(Side.of(member), Side.of(members[other]), settings, body=body)
             if verdict.same:
                 found.union(other, index)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 from .clock import from_iso, iso
 from .config import DedupSettings
-from .similarity import figures, numbers, overlap
+from .similarity import ShingleCache, figures, numbers, overlap_of, shingle_hashes, tokens
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
@@ -148,6 +148,7 @@ class Deduper:
         self.settings = settings
         # Band keys of articles stored since the last indexes.catch_up(): key -> rowids.
         self.unindexed: dict[int, list[int]] = defaultdict(list)
+        self.shingles = ShingleCache()
 
     def catch_up(self, db: Database) -> None:
         """Write the pending full-text and LSH index entries; call after storing a batch."""
@@ -211,8 +212,9 @@ class Deduper:
             unindexed=tuple(unindexed),
         )
         best: dict[str, tuple[float, Candidate, Verdict]] = {}  # per story, its closest article
+        mine = shingle_hashes(tokens(article.text))
         for old in found:
-            body = overlap(article.text, old.text)
+            body = overlap_of(mine, self.shingles.get(old.id, old.text))
             verdict = judge(Side.of(article), Side.of(old), self.settings, body=body)
             score = max(verdict.jaccard, verdict.containment)
             if verdict.same and (old.story_id not in best or score > best[old.story_id][0]):
@@ -234,7 +236,9 @@ class Deduper:
         """
         same = []
         for other in others:
-            body = overlap(anchor.text, other.text)
+            body = overlap_of(
+                self.shingles.get(anchor.id, anchor.text), self.shingles.get(other.id, other.text)
+            )
             if judge(Side.of(anchor), Side.of(other), self.settings, body=body).same:
                 same.append(other.story_id)
         return same

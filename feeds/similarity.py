@@ -15,7 +15,6 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -74,16 +73,24 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(numbers(text))
 
 
-@lru_cache(maxsize=200_000)
+# Vietnamese has a few thousand syllables: each one's hash is computed once per process.
+_TOKEN_IDS: dict[str, int] = {}
+_MAX_TOKEN_IDS = 500_000
+
+
 def _token_id(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+    found = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+    if len(_TOKEN_IDS) < _MAX_TOKEN_IDS:
+        _TOKEN_IDS[token] = found
+    return found
 
 
 def _shingles_in_order(words: list[str]) -> npt.NDArray[np.uint64]:
     """64-bit hashes of the word 3-grams in text order, repeats kept (the words if < 3)."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    ids = np.array([_token_id(w) for w in words], dtype=np.uint64)
+    known = _TOKEN_IDS.get
+    ids = np.array([known(w) or _token_id(w) for w in words], dtype=np.uint64)
     if len(ids) < SHINGLE:
         return ids
     with np.errstate(over="ignore"):
@@ -118,21 +125,28 @@ def minhash(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     return _minimums(_permuted(hashes))
 
 
+_BAND_MIX = np.random.default_rng(20240406).integers(1, 2**63, size=ROWS + 2, dtype=np.uint64) | 1
+
+
 def band_keys(signature: npt.NDArray[np.uint32], salt: int) -> list[int]:
     """One 63-bit key per band; `salt` keeps the full-text and lead indexes apart."""
     rows = signature.reshape(BANDS, ROWS).astype(np.uint64)
     with np.errstate(over="ignore"):
-        key = np.full(BANDS, salt, dtype=np.uint64) * _MIX[2] + np.arange(BANDS, dtype=np.uint64)
-        for column in range(ROWS):
-            key = (key ^ rows[:, column]) * _MIX[column % 3]
-    return [int(k) & _MASK63 for k in key]
+        key = (rows * _BAND_MIX[:ROWS]).sum(axis=1, dtype=np.uint64)
+        key += (
+            np.arange(BANDS, dtype=np.uint64) * _BAND_MIX[ROWS]
+            + np.uint64(salt) * _BAND_MIX[ROWS + 1]
+        )
+        key ^= key >> np.uint64(29)
+        key *= _MIX[0]
+    return (key & np.uint64(_MASK63)).tolist()  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
 class Signature:
     """What the index keeps of an article's text."""
 
-    size: int  # distinct shingles of the whole text
+    size: int  # word 3-grams of the whole text
     keys: tuple[int, ...]  # LSH band keys: the full text's, then the lead's
 
 
@@ -148,16 +162,36 @@ def signature(text: str) -> Signature:
     keys = band_keys(_minimums(permuted), 1)
     if lead_columns:
         keys += band_keys(_minimums(permuted[:, :lead_columns]), 2)
-    return Signature(int(np.unique(ordered).size), tuple(keys))
+    return Signature(int(ordered.size), tuple(keys))
 
 
 def overlap(a: str, b: str) -> tuple[float, float, int]:
     """Exact Jaccard, containment of the smaller in the larger, and the smaller's size."""
-    sa = shingle_hashes(tokens(a))
-    sb = shingle_hashes(tokens(b))
+    return overlap_of(shingle_hashes(tokens(a)), shingle_hashes(tokens(b)))
+
+
+def overlap_of(sa: npt.NDArray[np.uint64], sb: npt.NDArray[np.uint64]) -> tuple[float, float, int]:
+    """overlap() of two texts' distinct shingle hashes (shingle_hashes), already computed."""
     if sa.size == 0 or sb.size == 0:
         return 0.0, 0.0, 0
     common = np.intersect1d(sa, sb, assume_unique=True).size
     union = sa.size + sb.size - common
     smaller = min(sa.size, sb.size)
     return common / union, common / smaller, smaller
+
+
+class ShingleCache:
+    """Shingle sets of recently compared texts, by article id: candidates recur within a cycle."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self.sets: dict[str, npt.NDArray[np.uint64]] = {}
+
+    def get(self, key: str, text: str) -> npt.NDArray[np.uint64]:
+        found = self.sets.pop(key, None)
+        if found is None:
+            found = shingle_hashes(tokens(text))
+        elif len(self.sets) >= self.size:
+            self.sets.pop(next(iter(self.sets)))  # the least recently used
+        self.sets[key] = found
+        return found
