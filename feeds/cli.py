@@ -13,6 +13,7 @@ import dataclasses
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except StoreUnavailable as exc:
         print(f"error: the database cannot be opened: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the store's boundary: a full disk, a lock held for minutes
+        print(
+            f"error: the database could not be written ({exc}); nothing was half-written:"
+            " free some space or stop the other writer, then run again",
+            file=sys.stderr,
+        )
         return 1
     except FeedsError as exc:
         print(f"error: {exc}", file=sys.stderr)

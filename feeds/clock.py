@@ -27,8 +27,11 @@ def parse_duration(text: str) -> timedelta:
             f"{json.dumps(text, ensure_ascii=False)} is not a duration (write 90s, 15m, 2h or 3d)"
         )
     total = timedelta()
-    for amount, unit in _DURATION.findall(compact):
-        total += timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        for amount, unit in _DURATION.findall(compact):
+            total += timedelta(**{_UNITS[unit]: int(amount)})
+    except OverflowError:
+        raise ValueError(f"{json.dumps(text, ensure_ascii=False)} is too long a duration") from None
     if total <= timedelta():
         raise ValueError(f"{json.dumps(text, ensure_ascii=False)} is not a positive duration")
     return total

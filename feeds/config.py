@@ -205,6 +205,10 @@ def _duration(value: Any) -> timedelta:
 
 
 def _slug(value: Any) -> str:
+    if len(value) > 80:
+        raise ValueError(
+            f"{_q(value[:20])}… is {len(value)} characters long; a slug has at most 80"
+        )
     if not SLUG.match(value):
         raise ValueError(
             f"{_q(value)} is not a slug: lower-case ASCII letters, digits and single dashes"
@@ -216,14 +220,20 @@ def _slug(value: Any) -> str:
 
 
 def _name(value: Any) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(f"{_q(value)} may not contain control characters")
     name = _str(value)
-    if "/" in name or "\\" in name or name.startswith(".") or any(ord(c) < 32 for c in name):
+    if "/" in name or "\\" in name or name.startswith("."):
         raise ValueError(f"{_q(value)} may not contain '/', '\\' or control characters")
     return name
 
 
 def _http_url(value: Any) -> str:
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:
+        raise ValueError(f"{_q(value)} is not an http(s) URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
         raise ValueError(f"{_q(value)} is not an http(s) URL")
     return str(value).strip()

@@ -84,7 +84,10 @@ def run_cycle(
     for source in config.sources:
         if not source.enabled:
             continue
-        reason = None if force else due.why_waiting(states.get(source.name), now)
+        state = states.get(source.name)
+        reason = due.why_waiting(state, now)
+        if force and not (state and state.disabled_reason):
+            reason = None
         if reason:
             result = SourceResult(source.name, "skipped", error=reason)
             summary.results.append(result)
@@ -238,7 +241,8 @@ def _prepare_site(
     articles = []
     for item in found.items:
         ctx = Context(source.name, item.link, source.category, labels, now)
-        articles.append(normalize_item(item, ctx))
+        if (article := normalize_item(item, ctx)) is not None:
+            articles.append(article)
     for url, why in found.skipped:
         log.info("page skipped source=%s url=%s why=%s", source.name, url, why)
     return Prepared(

@@ -51,7 +51,18 @@ def parse_date(text: str, zone: ZoneInfo) -> datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment
+    return sane(moment)
+
+
+def sane(moment: datetime | None) -> datetime | None:
+    """`moment` if it is a real instant we can store; None for year 1, GMT+99 and the like."""
+    if moment is None:
+        return None
+    try:
+        utc = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment if 1900 <= utc.year <= 2200 else None
 
 
 def feed_date(raw: str | None, parsed: time.struct_time | None, zone: ZoneInfo) -> datetime | None:
@@ -62,7 +73,7 @@ def feed_date(raw: str | None, parsed: time.struct_time | None, zone: ZoneInfo) 
             return local
     if parsed is not None:
         try:
-            return from_struct(parsed)
+            return sane(from_struct(parsed))
         except (OverflowError, ValueError):
             return None
     return parse_date(raw, zone) if raw else None

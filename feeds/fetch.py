@@ -100,7 +100,7 @@ class Fetcher:
                     )
             except httpx.TooManyRedirects as exc:
                 raise FetchError(source, f"more than {MAX_REDIRECTS} redirects (a loop?)") from exc
-            except httpx.UnsupportedProtocol as exc:
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
                 raise FetchError(
                     source, f"redirected to an address that is not http(s): {exc}"
                 ) from exc

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from store import featured as featured_rows
 from store import pages as page_rows
 from store import sources as source_rows
+from store.db import writing
 from store.records import NewArticle
 
 from .clock import iso
@@ -29,10 +30,15 @@ from .config import Source
 from .dedup import Deduper, Placement
 from .errors import ExtractError, FetchError, SourceError
 from .extract.feed import extract_feed
-from .model import Extracted, FeedMeta, Fetched, SourceResult
+from .model import Extracted, FeedMeta, Fetched, RawItem, SourceResult
 from .normalize import Context, normalize_item
 
 log = logging.getLogger(__name__)
+
+
+# Entries read from one document at most; feeds carry tens, archives thousands.
+MAX_ENTRIES = 500
+_NO_DATE = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,17 @@ def prepare(job: ParseJob) -> Prepared:
     if job.kind == "feed":
         hours, days = skips(job.body)
         meta = replace(meta, skip_hours=hours, skip_days=days)
-    return Prepared(tuple(normalize_item(item, ctx) for item in extracted.items), meta)
+    items = newest(extracted.items, MAX_ENTRIES)
+    articles = tuple(a for item in items if (a := normalize_item(item, ctx)) is not None)
+    return Prepared(articles, meta)
+
+
+def newest(items: tuple[RawItem, ...], limit: int) -> tuple[RawItem, ...]:
+    """At most `limit` entries of a document, the newest: a feed of 10,000 entries is history."""
+    if len(items) <= limit:
+        return items
+    dated = sorted(items, key=lambda i: i.published or i.updated or _NO_DATE, reverse=True)
+    return tuple(dated[:limit])
 
 
 _SKIP_HOURS = re.compile(rb"<skipHours>(.*?)</skipHours>", re.S | re.I)
@@ -132,7 +148,7 @@ def record_fetched(
     """Store a successful fetch (200 or 304) and its articles, in one transaction."""
     if prepared is not None and prepared.error:
         raise ExtractError(source.name, prepared.error)
-    with db.atomic():
+    with writing(db):
         counts = store_articles(db, prepared, now=now, deduper=deduper) if prepared else Counter()
         fields = {
             "last_fetch_at": iso(now),
@@ -147,6 +163,10 @@ def record_fetched(
         if prepared is not None:
             fields["title"] = prepared.meta.title
             fields["ttl_minutes"] = prepared.meta.ttl_minutes
+            if prepared.meta.problem:
+                fields["last_error"] = (
+                    f"warning: read despite a malformed document: {prepared.meta.problem}"
+                )
             if prepared.picks:
                 featured_rows.record_picks(
                     db,
@@ -197,7 +217,7 @@ def record_failure(
             fields["retry_after_until"] = iso(error.retry_after)
         if error.gone:
             fields["disabled_reason"] = error.message
-    with db.atomic():
+    with writing(db):
         source_rows.record_failure(db, source.name, **fields)
         result = SourceResult(source.name, "failed", error=error.message)
         _log_fetch(db, result, now, status, None)

@@ -18,8 +18,8 @@ from .dates import clamp
 from .model import RawItem
 from .sanitize import clean_html
 from .similarity import signature, title_key
-from .text import clean_line, fold, html_to_text, nfc, shorten
-from .urls import absolute, canonical_url, without_tracking
+from .text import fold, html_to_text, nfc, plain_line, shorten
+from .urls import absolute, canonical_url, web_url, without_tracking
 
 # Below this many characters of text, equal text says nothing about being one story.
 MIN_TEXT_FOR_HASH = 200
@@ -37,15 +37,20 @@ class Context:
     now: datetime
 
 
-def normalize_item(item: RawItem, ctx: Context) -> NewArticle:
-    link = without_tracking(absolute(item.link, ctx.document_url))
+def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
+    """The article, or None when it has no http(s) link to give readers."""
+    link = web_url(without_tracking(absolute(item.link, ctx.document_url)))
+    if link is None:
+        return None
     summary = clean_html(nfc(item.summary or ""), base_url=link) or None
     content = clean_html(nfc(item.content or ""), base_url=link) or None
     text = html_to_text(content or summary or "")
-    title = clean_line(item.title) or shorten(text.replace("\n", " "), 120) or link
-    author = clean_line(item.author or "") or None
+    title = plain_line(item.title) or shorten(text.replace("\n", " "), 120) or link
+    author = plain_line(item.author or "") or None
     image = item.image
-    image_url = absolute(image.url, link) if image else _first_image(content or summary or "")
+    image_url = web_url(
+        absolute(image.url, link) if image else _first_image(content or summary or "")
+    )
     sig = signature(text)
     published = clamp(item.published or item.updated, now=ctx.now, fallback=ctx.now)
     updated = clamp(item.updated, now=ctx.now, fallback=published) if item.updated else None
@@ -63,8 +68,10 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle:
         content_hash=_digest(title, link, author, summary, content, image_url),
         published=published,
         updated=updated,
-        categories=categorize(item.labels, ctx.labels, ctx.category),
-        labels=tuple(nfc(label) for label in item.labels),
+        categories=categorize(
+            tuple(plain_line(raw) for raw in item.labels), ctx.labels, ctx.category
+        ),
+        labels=tuple(label for label in (plain_line(raw) for raw in item.labels) if label),
         image_url=image_url,
         image_type=image.type if image and image_url else None,
         image_length=image.length if image and image_url else None,

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from store import indexes, stories
+from store.db import writing
 
 from .clock import from_iso, iso
 from .cluster import Member, cluster
@@ -56,7 +57,7 @@ def rebuild(db: Database, settings: DedupSettings, *, now: datetime) -> RebuildR
     groups = cluster(members, settings)
     report = RebuildReport(articles=len(rows), stories_before=stories.count(db))
     assignment = _assign_ids(db, groups, rows, report)
-    with db.atomic():
+    with writing(db):
         for group, story_id in assignment:
             _write_story(db, story_id, [rows[i] for i in group], settings, now, report)
         _alias_leftovers(db, assignment, rows, now, report)

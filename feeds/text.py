@@ -17,8 +17,14 @@ _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|figcaption|blockquote|tr)>|<br\s*/?>", re.I)
 
 
+# C0 controls other than tab, newline and carriage return, DEL, and the UTF-16 surrogates
+# and non-characters XML 1.0 forbids: they make feeds unreadable (and feedgen refuse).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """NFC, without the characters XML cannot carry."""
+    return unicodedata.normalize("NFC", _NOT_XML.sub("", text))
 
 
 def clean_line(text: str) -> str:
@@ -39,11 +45,26 @@ def slugify(text: str) -> str:
 
 
 def html_to_text(markup: str) -> str:
-    """Plain text of an HTML fragment, paragraphs on their own lines, NFC."""
-    spaced = _BLOCK_END.sub("\n", markup)
-    text = html.unescape(_TAG.sub(" ", spaced))
+    """Plain text of an HTML fragment, paragraphs on their own lines, NFC.
+
+    Entities are decoded and tags stripped until neither is left, so escaped
+    markup (`&lt;script&gt;`) cannot come back to life as a tag.
+    """
+    text = _BLOCK_END.sub("\n", markup)
+    for _ in range(4):
+        plain = html.unescape(_TAG.sub(" ", text))
+        if plain == text:
+            break
+        text = plain
+    if _TAG.search(text):  # markup escaped more deeply than anyone writes text: drop the brackets
+        text = text.replace("<", " ").replace(">", " ")
     lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
     return nfc("\n".join(line for line in lines if line))
+
+
+def plain_line(text: str) -> str:
+    """A title, name or label as plain text on one line: no markup, however escaped."""
+    return clean_line(html_to_text(text).replace("\n", " "))
 
 
 def shorten(text: str, limit: int) -> str:

@@ -47,6 +47,19 @@ def canonical_url(url: str) -> str:
     return str(canonicalize_url(url, keep_fragments=False))
 
 
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) address, else None: javascript:, data:, file: … never pass."""
+    if not url:
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ord(ch) < 33 for ch in url):
+        return None
+    return url
+
+
 def absolute(link: str, base: str | None) -> str:
     link = link.strip()
     if base and not link.startswith(("http://", "https://")):

@@ -9,6 +9,8 @@ transaction on a process crash (only, at worst, the last ones on power loss).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -29,3 +31,25 @@ def connect(path: Path | str) -> Database:
     db.execute("pragma foreign_keys = on")
     db.execute("pragma synchronous = normal")
     return db
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock when it starts (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads first and writes later fails at once with
+    "database is locked" if another process committed in between; an immediate
+    one waits for the other writer (up to the busy timeout) instead. Nested
+    inside a transaction already open, it is a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

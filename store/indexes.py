@@ -13,6 +13,8 @@ from array import array
 
 from sqlite_utils import Database
 
+from .db import writing
+
 
 def pack(keys: tuple[int, ...]) -> bytes:
     return array("q", keys).tobytes()
@@ -31,22 +33,27 @@ def mark(db: Database, name: str) -> int:
     return int(row["last_rowid"]) if row else 0
 
 
-def catch_up(db: Database) -> int:
-    """Index every article past the watermarks; returns how many articles were added."""
+def catch_up(db: Database, *, chunk: int = 5000) -> int:
+    """Index every article past the watermarks; returns how many articles were added.
+
+    Works through `chunk` articles at a time, each chunk's band keys sorted before
+    they go in, so memory stays flat however many articles wait.
+    """
     top = next(db.query("select coalesce(max(rowid), 0) as top from articles"))["top"]
     fts, keyed = mark(db, "fts"), mark(db, "keys")
     if top <= fts and top <= keyed:
         return 0
-    with db.atomic():
+    with writing(db):
         if top > fts:
             db.execute(
                 """insert into articles_fts (rowid, title, text)
                    select rowid, title, text from articles where rowid > :low and rowid <= :top""",
                 {"low": fts, "top": top},
             )
-        if top > keyed:
+        for low in range(keyed, top, chunk):
             rows = db.execute(
-                "select rowid, keys from articles where rowid > ? and rowid <= ?", [keyed, top]
+                "select rowid, keys from articles where rowid > ? and rowid <= ?",
+                [low, min(low + chunk, top)],
             )
             pairs = sorted({(key, rowid) for rowid, blob in rows for key in unpack(blob)})
             db.conn.executemany(

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from .db import writing
 from .records import SourceState
 
 STATES = """
@@ -19,7 +20,7 @@ def sync(db: Database, configured: list[tuple[str, str, str]]) -> None:
 
     Sources no longer configured are left alone: their articles stay published.
     """
-    with db.atomic():
+    with writing(db):
         for name, url, kind in configured:
             row = next(db.query("select url from sources where name = :n", {"n": name}), None)
             if row is None:

@@ -46,7 +46,7 @@ def _extract_with_feedparser(
     )
     problem = _problem(parsed)
     if not parsed.entries:
-        if problem or not parsed.version:
+        if problem or not parsed.get("version"):
             raise ExtractError(source, _why_unreadable(body, headers, problem))
         return Extracted((), _meta(parsed, problem))
     if problem:

@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from store import open_store
+from store.db import writing
 
 from ..conftest import wait_until
 from .bench import Bench, Corpus, run_process, stored
@@ -46,17 +47,6 @@ def _healthy(port: int) -> bool:
         return False
 
 
-LOCKED = (
-    "`feeds run` beside `feeds serve` dies with 'sqlite3.OperationalError: database is locked'"
-    " (a traceback, exit 1) despite the 30 s busy_timeout: db.atomic() opens a deferred BEGIN,"
-    " reads, then writes; when the other process committed in between, SQLite answers"
-    " SQLITE_BUSY_SNAPSHOT at once, busy handler or not (store/db.py: start write transactions"
-    " with BEGIN IMMEDIATE, e.g. an atomic() that issues it, used by ingest.record_fetched/"
-    "record_failure and the scheduler). Seen in 4 runs of 4 with 20 sources"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LOCKED)
 def test_run_beside_serve_on_one_database(bench: Bench, tally: Callable[[str, int], None]) -> None:
     corpus = Corpus(bench.server, random.Random(7), sources=SOURCES)
     extra = '\n[schedule]\ninterval = "1s"\npublish_debounce = "1s"\n'
@@ -113,16 +103,22 @@ def test_run_beside_serve_on_one_database(bench: Bench, tally: Callable[[str, in
     assert os.path.exists(Path(bench.public) / "feeds" / "all.xml")
 
 
-@pytest.mark.xfail(strict=True, reason=LOCKED)
 def test_a_write_after_a_read_waits_for_the_other_writer(tmp_path: Path) -> None:
-    """The mechanism in one process, deterministically: two connections to one store."""
+    """The mechanism in one process, deterministically: two connections to one store.
+
+    A write transaction takes the write lock when it begins (BEGIN IMMEDIATE), so the
+    other writer waits for it, instead of the first failing when it gets to its write.
+    """
     path = tmp_path / "feeds.db"
     runner, service = open_store(path), open_store(path)
     service.execute("insert into sources (name, url, kind) values ('a', 'http://a/', 'feed')")
     service.conn.commit()
-    with runner.atomic():
+    service.execute("pragma busy_timeout = 50")
+    with writing(runner):
         runner.execute("select count(*) from sources").fetchall()  # the transaction reads first
-        service.execute("update sources set failures = 1 where name = 'a'")
-        service.conn.commit()  # the other process commits meanwhile
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            service.execute("update sources set failures = 1 where name = 'a'")  # must wait
         runner.execute("update sources set failures = 2 where name = 'a'")  # then it writes
-    assert next(runner.query("select failures from sources"))["failures"] == 2
+    service.execute("update sources set failures = failures + 1 where name = 'a'")
+    service.conn.commit()
+    assert next(runner.query("select failures from sources"))["failures"] == 3

@@ -115,28 +115,16 @@ BROKEN: list[Any] = [
     ("toml bad escape", replaced('name = "A"', 'name = "A\\q"'), "config.toml"),
 ]  # fmt: skip
 
-OVERFLOW = (
-    "a huge duration crashes config loading with a traceback: parse_duration() lets"
-    " timedelta's OverflowError out, which _Validator.table() does not turn into a ConfigError"
-    " (feeds/clock.py parse_duration: raise ValueError when the sum overflows)"
-)
 BROKEN += [
     pytest.param(
         "schedule interval overflows",
         appended(f'[schedule]\ninterval = "999999999999d"{MARK}'),
         "schedule.interval",
-        marks=pytest.mark.xfail(strict=True, reason=OVERFLOW),
     ),
     pytest.param(
         "source url port out of range",
         replaced('url = "http://127.0.0.1:9/a.xml"', 'url = "http://127.0.0.1:99999/a.xml"'),
         "sources[0].url",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="a port over 65535 passes validation (config._http_url never reads .port), so"
-            " `feeds check` calls the file valid and each fetch fails (feeds/config.py _http_url:"
-            " read urlsplit(...).port inside the ValueError guard)",
-        ),
     ),
 ]
 
@@ -201,21 +189,9 @@ def _escape_config(fragment: str, where: str) -> str:
     return text
 
 
-LONG_SLUG = (
-    "a slug of 250 characters or more passes validation, then every publish fails: the file name"
-    " `feeds/{slug}.atom` is longer than the file system allows (ENAMETOOLONG), so `feeds run`"
-    " exits 1 on every run instead of 2 once (feeds/config.py _slug: cap slugs at ~100 characters)"
-)
-
-
 @pytest.mark.parametrize(
     ("what", "fragment", "where"),
-    [
-        pytest.param(*e, marks=pytest.mark.xfail(strict=True, reason=LONG_SLUG))
-        if "slug" in e[0] and ("letters" in e[0] or "long" in e[0])
-        else e
-        for e in ESCAPES
-    ],
+    ESCAPES,
     ids=[e[0] for e in ESCAPES],
 )
 def test_no_name_writes_outside_the_store_and_publish_dir(

@@ -90,13 +90,6 @@ def test_publish_dir_fills_up(
     assert len(bench.published_titles("the-gioi")) == 11
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a full disk under the database ends `feeds run` with a traceback: sqlite3's"
-    " 'database or disk is full' (OperationalError) is not turned into a StoreError"
-    " (feeds/ingest.py record_fetched/record_failure or store/db.py: wrap sqlite3.OperationalError"
-    " as StoreError so cli.py prints one line and exits 1)",
-)
 def test_store_fills_up(bench: Bench, tiny_fs: Path, tally: Callable[[str, int], None]) -> None:
     db = tiny_fs / "feeds.db"
     _setup(bench, store=db)

@@ -230,11 +230,6 @@ SYNTHETIC: list[Any] = [
     pytest.param(
         "empty-body",
         Document(b"", must_fail=True, error_says="empty"),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="an empty 200 response crashes the cycle: AttributeError 'version' from"
-            " `parsed.version` in feeds/extract/feed.py extract_feed()",
-        ),
     ),
     ("whitespace-body", Document(b" \n\t\r\n" * 100, must_fail=True, error_says="empty")),
     (
@@ -247,11 +242,6 @@ SYNTHETIC: list[Any] = [
     pytest.param(
         "invalid-dates",
         invalid_dates(),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="one bad pubDate crashes the whole cycle: '01/01/0001 00:00' (OverflowError)"
-            " and 'GMT+99' (ValueError: offset) escape feeds/dates.py parse_date()/clamp()",
-        ),
     ),
     *declared_one_charset_sent_another(),
     (
@@ -314,12 +304,6 @@ def test_the_feedparser_corpus_is_there() -> None:
     assert len(FIXTURES) >= 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a malformed feed that is still read is named only in the run summary: record_success()"
-    " clears last_error, so `sources list` and /healthz show nothing (feeds/ingest.py"
-    " record_fetched: keep prepared.meta.problem as the source's last_error or a `last_problem`)",
-)
 def test_recovered_document_keeps_its_problem_for_the_user(bench: Bench) -> None:
     """A feed read despite being malformed: the summary says so, and so should `sources list`."""
     body = rss(_vi_items(VIETNAMESE)).encode().replace(b"</channel></rss>", b"<item><title>c")
@@ -341,12 +325,6 @@ def test_good_source_named_in_summary(bench: Bench) -> None:
     assert "2 sources, 1 failed" in run.out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="10,000 entries take about 30 s when distinct and over 90 s when alike: Deduper.match()"
-    " builds its `unindexed` rowid set from every earlier entry sharing an LSH band (quadratic),"
-    " and nothing caps the entries read from one document (feeds/dedup.py, feeds/ingest.py prepare)",
-)
 def test_ten_thousand_entries_finish_in_seconds(
     bench: Bench, tally: Callable[[str, int], None]
 ) -> None:

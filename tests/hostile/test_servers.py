@@ -172,12 +172,6 @@ def status_install(status: int, body: bytes = b"oops") -> Callable[[FeedServer],
     return install
 
 
-INVALID_URL = (
-    "a redirect to javascript:/data: crashes the whole cycle: httpx.InvalidURL ('path must be"
-    " empty or begin with /') is not an httpx.HTTPError, so Fetcher.get() lets it out"
-    " (feeds/fetch.py Fetcher.get: catch httpx.InvalidURL as a FetchError)"
-)
-
 # (name, how the server misbehaves, a phrase the error must contain, seconds the cycle may take)
 SERVERS: list[Any] = [
     ("silent-after-headers", handler_install(silent), "2s", 6.0),
@@ -197,14 +191,12 @@ SERVERS: list[Any] = [
         redirect_to(lambda s: "javascript:alert(1)"),
         "not http",
         6.0,
-        marks=pytest.mark.xfail(strict=True, reason=INVALID_URL),
     ),
     pytest.param(
         "redirect-data",
         redirect_to(lambda s: "data:text/xml,<rss/>", 307),
         "not http",
         6.0,
-        marks=pytest.mark.xfail(strict=True, reason=INVALID_URL),
     ),
     ("redirect-gopher-port", redirect_to(lambda s: "gopher://127.0.0.1:70/1"), "not http", 6.0),
     ("reset-mid-body", handler_install(reset_mid_body), "", 6.0),
@@ -308,12 +300,6 @@ def test_gone_disables_the_source_and_run_skips_it(
     assert bench.sources_json()[BAD]["disabled_reason"] == error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`feeds run --force` fetches a source a 410 disabled: cycle.run_cycle skips"
-    " due.why_waiting() entirely when force is set (feeds/cycle.py: honour disabled_reason"
-    " even with --force; only a new url in config.toml re-enables)",
-)
 def test_force_does_not_revive_a_gone_source(bench: Bench) -> None:
     bench.baseline()
     bench.server.route(BAD_PATH, b"gone", status=410, content_type="text/plain")
