@@ -14,15 +14,17 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import (
+    FIRST_COMPLETED,
     Executor,
     Future,
     ProcessPoolExecutor,
     ThreadPoolExecutor,
-    as_completed,
+    wait,
 )
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from sqlite_utils import Database
 
@@ -106,21 +108,42 @@ def run_cycle(
                 memories.get(source.name),
             )  # fmt: skip
 
-        with ThreadPoolExecutor(max_workers=max(1, config.fetch.concurrency)) as threads:
-            futures = [threads.submit(work, source) for source in todo]
-            deduper = Deduper(config.dedup)
-            deduper.catch_up(db)  # what an interrupted cycle left unindexed
-            for future in as_completed(futures):
-                result = store_outcome(config, db, deduper, future.result(), states, now)
+        deduper = Deduper(config.dedup)
+        deduper.catch_up(db)  # what an interrupted cycle left unindexed
+        workers = max(1, config.fetch.concurrency)
+        with ThreadPoolExecutor(max_workers=workers) as threads:
+            for outcome in _bounded(threads, work, todo, window=workers * 2):
+                result = store_outcome(config, db, deduper, outcome, states, now)
                 summary.results.append(result)
                 if on_result:
                     on_result(result)
-            deduper.catch_up(db)
+        deduper.catch_up(db)
 
     if publish:
         summary.published = publish_all(config, db, now=now)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _bounded(
+    threads: ThreadPoolExecutor,
+    work: Callable[[Source], Outcome],
+    sources: list[Source],
+    *,
+    window: int,
+) -> Iterator[Outcome]:
+    """Outcomes as they complete, with at most `window` fetched but not yet stored.
+
+    Fetching and parsing outrun storing; unbounded, a thousand parsed sources would
+    wait in memory for the one thread that stores.
+    """
+    pending = iter(sources)
+    running = {threads.submit(work, source) for source in islice(pending, window)}
+    while running:
+        done, running = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+            running |= {threads.submit(work, source) for source in islice(pending, 1)}
 
 
 @contextmanager

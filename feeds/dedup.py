@@ -36,6 +36,8 @@ from .similarity import ShingleCache, figures, numbers, overlap_of, shingle_hash
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
+# Not-yet-indexed articles remembered per band: a band that common is boilerplate.
+MAX_BUCKET = 16
 # At most this many not-yet-indexed articles are compared: those sharing the most bands.
 MAX_UNINDEXED = 40
 # Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text
@@ -149,6 +151,7 @@ class Deduper:
         # Band keys of articles stored since the last indexes.catch_up(): key -> rowids.
         self.unindexed: dict[int, list[int]] = defaultdict(list)
         self.shingles = ShingleCache()
+        self.sides: dict[str, Side] = {}
 
     def catch_up(self, db: Database) -> None:
         """Write the pending full-text and LSH index entries; call after storing a batch."""
@@ -212,10 +215,13 @@ class Deduper:
             unindexed=tuple(unindexed),
         )
         best: dict[str, tuple[float, Candidate, Verdict]] = {}  # per story, its closest article
+        if not found:
+            return [], None
         mine = shingle_hashes(tokens(article.text))
+        side = Side.of(article)
         for old in found:
             body = overlap_of(mine, self.shingles.get(old.id, old.text))
-            verdict = judge(Side.of(article), Side.of(old), self.settings, body=body)
+            verdict = judge(side, self._side(old), self.settings, body=body)
             score = max(verdict.jaccard, verdict.containment)
             if verdict.same and (old.story_id not in best or score > best[old.story_id][0]):
                 best[old.story_id] = (score, old, verdict)
@@ -239,13 +245,22 @@ class Deduper:
             body = overlap_of(
                 self.shingles.get(anchor.id, anchor.text), self.shingles.get(other.id, other.text)
             )
-            if judge(Side.of(anchor), Side.of(other), self.settings, body=body).same:
+            if judge(self._side(anchor), self._side(other), self.settings, body=body).same:
                 same.append(other.story_id)
         return same
 
+    def _side(self, old: Candidate) -> Side:
+        if old.id not in self.sides:
+            if len(self.sides) > 20_000:
+                self.sides.clear()
+            self.sides[old.id] = Side.of(old)
+        return self.sides[old.id]
+
     def _remember(self, rowid: int, article: NewArticle) -> None:
         for key in set(article.keys):
-            self.unindexed[key].append(rowid)
+            bucket = self.unindexed[key]
+            if len(bucket) < MAX_BUCKET:  # a band shared by that many says nothing more
+                bucket.append(rowid)
 
     def _attach(
         self, db: Database, story_id: str, aid: str, article: NewArticle, now: datetime
