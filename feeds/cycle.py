@@ -44,6 +44,10 @@ from .publish import PublishReport, publish_all
 
 log = logging.getLogger(__name__)
 
+# Articles stored between two catch-ups of the search and band indexes: fewer means less
+# memory (the band keys of articles not yet indexed are held in a dict), more means fewer,
+# larger index writes.
+CATCH_UP_EVERY = 5000
 # Below this many sources to parse, worker processes cost more than they save.
 POOL_THRESHOLD = 24
 
@@ -114,6 +118,8 @@ def run_cycle(
         with ThreadPoolExecutor(max_workers=workers) as threads:
             for outcome in _bounded(threads, work, todo, window=workers * 2):
                 result = store_outcome(config, db, deduper, outcome, states, now)
+                if deduper.pending >= CATCH_UP_EVERY:
+                    deduper.catch_up(db)  # keeps the in-memory band index small
                 summary.results.append(result)
                 if on_result:
                     on_result(result)

@@ -150,6 +150,7 @@ class Deduper:
         self.settings = settings
         # Band keys of articles stored since the last indexes.catch_up(): key -> rowids.
         self.unindexed: dict[int, list[int]] = defaultdict(list)
+        self.pending = 0  # articles stored since the last catch-up
         self.shingles = ShingleCache()
         self.sides: dict[str, Side] = {}
 
@@ -157,6 +158,7 @@ class Deduper:
         """Write the pending full-text and LSH index entries; call after storing a batch."""
         indexes.catch_up(db)
         self.unindexed.clear()
+        self.pending = 0
 
     def place(self, db: Database, article: NewArticle, *, now: datetime) -> Placement:
         """Store one article and attach it to its story. Call inside a transaction."""
@@ -257,6 +259,7 @@ class Deduper:
         return self.sides[old.id]
 
     def _remember(self, rowid: int, article: NewArticle) -> None:
+        self.pending += 1
         for key in set(article.keys):
             bucket = self.unindexed[key]
             if len(bucket) < MAX_BUCKET:  # a band shared by that many says nothing more
