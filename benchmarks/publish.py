@@ -189,7 +189,8 @@ def fill_extra(db_path: Path, offset: int, now: datetime) -> None:
             sid, aid = f"00000000-0000-5000-8000-{n:012d}", f"a{n:07d}"
             published = now.isoformat(timespec="seconds")
             db.conn.execute(
-                "insert into stories values (?,?,?,?)", (sid, aid, published, published)
+                "insert into stories (id, article_id, published, updated) values (?,?,?,?)",
+                (sid, aid, published, published),
             )
             db.conn.execute(
                 """insert into articles (id, source, guid, url, link, title, text, content_hash,
