@@ -12,7 +12,6 @@ import argparse
 import dataclasses
 import json
 import logging
-import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -131,9 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config_path(args: argparse.Namespace) -> Path:
-    if args.config is not None:
-        return Path(args.config)
-    return Path(os.environ.get("FEEDS_CONFIG") or "config.toml")
+    return config.chosen_path(args.config)
 
 
 def _load(args: argparse.Namespace) -> config.Config:

@@ -9,6 +9,7 @@ the file for `feeds sources add/remove` lives in sources_edit.py (tomlkit).
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -150,6 +151,13 @@ class Config:
 
 
 # --- loading -------------------------------------------------------------------------
+
+
+def chosen_path(given: Path | None) -> Path:
+    """The config file the user means: --config, else $FEEDS_CONFIG, else ./config.toml."""
+    if given is not None:
+        return Path(given)
+    return Path(os.environ.get("FEEDS_CONFIG") or "config.toml")
 
 
 def load(path: Path) -> Config:

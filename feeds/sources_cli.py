@@ -14,7 +14,6 @@ import argparse
 import difflib
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -72,9 +71,7 @@ def register(commands: Any) -> None:
 
 
 def _config_path(args: argparse.Namespace) -> Path:
-    if args.config is not None:
-        return Path(args.config)
-    return Path(os.environ.get("FEEDS_CONFIG") or "config.toml")
+    return config.chosen_path(args.config)
 
 
 # --- list ----------------------------------------------------------------------------
