@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 _DURATION = re.compile(r"(\d+)([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -43,11 +42,6 @@ def format_duration(delta: timedelta) -> str:
         if seconds % size == 0 and seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
-
-
-def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
-    assert moment.tzinfo is not None, "naive datetime"
-    return moment.astimezone(zone)
 
 
 def iso(moment: datetime) -> str:

@@ -5,10 +5,10 @@
     ├── SourceError       one source failed; the cycle goes on
     │   ├── FetchError    network, HTTP status, too large, too slow
     │   └── ExtractError  a document we cannot read items from
-    ├── StoreError        the database cannot be opened or written
     └── PublishError      a published file cannot be written
 
-Anything else is a bug and propagates with its traceback.
+The store reports its own failures (store.StoreUnavailable, sqlite3 errors), which
+cli.py turns into messages. Anything else is a bug and propagates with its traceback.
 """
 
 from __future__ import annotations
@@ -58,10 +58,6 @@ class FetchError(SourceError):
 
 class ExtractError(SourceError):
     """The document was fetched but holds nothing we can read as articles."""
-
-
-class StoreError(FeedsError):
-    """The database cannot be opened, migrated or written."""
 
 
 class PublishError(FeedsError):

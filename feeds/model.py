@@ -86,9 +86,5 @@ class SourceResult:
     error: str | None = None
 
     @property
-    def ok(self) -> bool:
-        return self.status != "failed"
-
-    @property
     def changed(self) -> bool:
         return bool(self.new or self.updated or self.duplicate)

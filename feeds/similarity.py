@@ -120,11 +120,6 @@ def _minimums(permuted: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     return smallest
 
 
-def minhash(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
-    """128 minimums of multiply-shift permutations; all-ones for an empty set."""
-    return _minimums(_permuted(hashes))
-
-
 _BAND_MIX = np.random.default_rng(20240406).integers(1, 2**63, size=ROWS + 2, dtype=np.uint64) | 1
 
 

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from . import indexes
+from .db import utc_text
 from .records import ArticleRow, Candidate, NewArticle
 
 
-def _utc(moment: datetime) -> str:
-    """ISO-8601 UTC text; a naive datetime is a bug and fails loudly."""
-    assert moment.tzinfo is not None, "naive datetime"
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else _utc(moment)
+    return None if moment is None else utc_text(moment)
 
 
 def _columns(article: NewArticle) -> dict[str, Any]:
@@ -108,7 +103,7 @@ def insert(
 
     Returns the rowid. The full-text and LSH indexes are caught up later (indexes.py).
     """
-    seen = _utc(now)
+    seen = utc_text(now)
     row = _columns(article) | {
         "id": article_id,
         "source": article.source,
@@ -127,7 +122,7 @@ def update(db: Database, article_id: str, article: NewArticle, *, now: datetime)
     old = next(
         db.query("select rowid, title, text, keys from articles where id = :id", {"id": article_id})
     )
-    db.conn.execute(_UPDATE, _columns(article) | {"id": article_id, "last_seen": _utc(now)})
+    db.conn.execute(_UPDATE, _columns(article) | {"id": article_id, "last_seen": utc_text(now)})
     indexes.reindex_article(
         db,
         old["rowid"],
@@ -194,14 +189,6 @@ def _dicts(cursor: Any) -> list[dict[str, Any]]:
 def get(db: Database, article_id: str) -> ArticleRow:
     row = next(db.query("select * from articles where id = :id", {"id": article_id}))
     return ArticleRow.from_row(row)
-
-
-def in_story(db: Database, story_id: str) -> list[ArticleRow]:
-    rows = db.query(
-        "select * from articles where story_id = :s order by published, first_seen, id",
-        {"s": story_id},
-    )
-    return [ArticleRow.from_row(r) for r in rows]
 
 
 def count(db: Database) -> int:

@@ -11,11 +11,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def utc_text(moment: datetime) -> str:
+    """ISO-8601 UTC text, the only form datetimes take in the database; naive is a bug."""
+    assert moment.tzinfo is not None, "naive datetime"
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def connect(path: Path | str) -> Database:

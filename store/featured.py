@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlite_utils import Database
+
+from .db import utc_text
 
 
 @dataclass(frozen=True)
@@ -30,15 +32,11 @@ class StoryStats:
     picks: tuple[PickSeen, ...]
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def record_picks(
     db: Database, picks: list[tuple[str, str, str, str, int]], *, now: datetime
 ) -> None:
     """Upsert (list_slug, url, source, heading, position) rows seen on a page at `now`."""
-    seen = _utc(now)
+    seen = utc_text(now)
     db.conn.executemany(
         """insert into picks (list_slug, url, source, heading, position, first_seen, last_seen)
            values (?, ?, ?, ?, ?, ?, ?)
@@ -84,7 +82,7 @@ def candidates(
     (the only URLs ranking needs). `newest`: how many of the newest single-outlet,
     unpicked stories compete (enough to fill a list whatever its diversity rules).
     """
-    params = {"since": _utc(since), "slug": list_slug, "newest": newest}
+    params = {"since": utc_text(since), "slug": list_slug, "newest": newest}
     rows = list(db.query(CANDIDATES, params))
     if not rows:
         return []

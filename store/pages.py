@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlite_utils import Database
+
+from .db import utc_text
 
 
 def known_urls(db: Database, sources: list[str]) -> dict[str, set[str]]:
@@ -30,7 +32,7 @@ def queued(db: Database, sources: list[str]) -> dict[str, tuple[str, ...]]:
 def set_queue(db: Database, source: str, urls: tuple[str, ...], *, now: datetime) -> None:
     """Replace a source's queue (inside its transaction)."""
     db.execute("delete from page_queue where source = :s", {"s": source})
-    added = now.astimezone(UTC).isoformat(timespec="seconds")
+    added = utc_text(now)
     db.conn.executemany(
         "insert or ignore into page_queue (source, url, added) values (?, ?, ?)",
         [(source, url, added) for url in urls],

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from .db import utc_text
 from .records import ArticleRow, Copy, StoryKey, StoryRow
-
-
-def _utc(moment: datetime) -> str:
-    assert moment.tzinfo is not None, "naive datetime"
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def create(
@@ -33,7 +29,7 @@ def create(
     """A new story; its `updated` starts at its article's date, not at when we saw it."""
     db.conn.execute(
         "insert into stories (id, article_id, published, updated) values (?, ?, ?, ?)",
-        (story_id, article_id, _utc(published), _utc(min(published, now))),
+        (story_id, article_id, utc_text(published), utc_text(min(published, now))),
     )
     add_categories(db, story_id, categories)
 
@@ -57,9 +53,9 @@ def touch(
     article_id: str | None = None,
 ) -> None:
     """Mark a story changed; optionally an earlier date or a new representative."""
-    params = {"id": story_id, "now": _utc(now), "published": None, "article": article_id}
+    params = {"id": story_id, "now": utc_text(now), "published": None, "article": article_id}
     if published is not None:
-        params["published"] = _utc(published)
+        params["published"] = utc_text(published)
     db.execute(
         """update stories set updated = :now,
                published = min(published, coalesce(:published, published)),
@@ -81,7 +77,7 @@ def count_outlets(db: Database, story_id: str) -> None:
 
 def merge(db: Database, survivor: str, merged: str, *, now: datetime) -> None:
     """Fold story `merged` into `survivor`; the merged id is kept as an alias, never reused."""
-    params = {"survivor": survivor, "merged": merged, "now": _utc(now)}
+    params = {"survivor": survivor, "merged": merged, "now": utc_text(now)}
     db.execute("update articles set story_id = :survivor where story_id = :merged", params)
     db.execute(
         """insert or ignore into story_categories (story_id, category)
