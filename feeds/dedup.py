@@ -20,15 +20,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlite_utils import Database
 
 from store import articles, indexes, stories
 from store.records import Candidate, NewArticle
-
-if TYPE_CHECKING:
-    from .cluster import Member
 
 from .clock import from_iso, iso
 from .config import DedupSettings
@@ -77,20 +74,42 @@ def new_story_id(first_article_id: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"feeds:story:{first_article_id}"))
 
 
-@dataclass(frozen=True)
 class Side:
-    """What judge() looks at besides the texts' overlap."""
+    """What judge() looks at besides the texts' overlap.
 
-    title_key: str
-    published: datetime
-    figures: frozenset[str] = frozenset()  # the numbers in its text
+    The figures of a text are needed only when two titles differ in a number, so a
+    Side made from a text reads them on first use.
+    """
+
+    __slots__ = ("_figures", "_text", "published", "title_key", "title_numbers")
+
+    def __init__(
+        self,
+        title_key: str,
+        published: datetime,
+        *,
+        text: str = "",
+        figures: frozenset[str] | None = None,
+    ) -> None:
+        self.title_key = title_key
+        self.published = published
+        self.title_numbers = numbers(title_key)
+        self._text = text
+        self._figures = figures
+
+    @property
+    def figures(self) -> frozenset[str]:
+        """The numbers in its text."""
+        if self._figures is None:
+            self._figures, self._text = figures(self._text), ""
+        return self._figures
 
     @classmethod
-    def of(cls, article: NewArticle | Candidate | Member) -> Side:
+    def of(cls, article: NewArticle | Candidate) -> Side:
         published = article.published
         if isinstance(published, str):
             published = from_iso(published)
-        return cls(article.title_key, published, figures(article.text))
+        return cls(article.title_key, published, text=article.text)
 
 
 def judge(
@@ -101,7 +120,7 @@ def judge(
     if gap > settings.window:
         return Verdict(False, f"published {gap.days} days apart (window {settings.window.days}d)")
     jaccard, containment, smaller = body
-    if numbers(new.title_key) != numbers(old.title_key) and not (
+    if new.title_numbers != old.title_numbers and not (
         jaccard >= SAME_TEXT and _same_figures(new.figures, old.figures)
     ):
         return Verdict(False, "titles differ in a date or number", jaccard, containment)
@@ -109,6 +128,8 @@ def judge(
         if new.title_key == old.title_key and new.title_key and containment >= settings.containment:
             return Verdict(True, "same title, same short text", jaccard, containment)
         return Verdict(False, "too little text to tell", jaccard, containment)
+    if jaccard < SAME_TEXT and not _same_figures(new.figures, old.figures):
+        return Verdict(False, "the texts give other figures", jaccard, containment)
     if jaccard >= settings.jaccard:
         return Verdict(True, "near-identical text", jaccard, containment)
     if containment >= settings.containment:

@@ -41,20 +41,22 @@ class RebuildReport:
 
 
 def rebuild(db: Database, settings: DedupSettings, *, now: datetime) -> RebuildReport:
+    order = "order by first_seen, published, id"
     rows = list(
         db.query(
-            """select id, story_id, source, url, text, text_hash, title_key, published,
-                      first_seen, categories, content is not null and content != '' as full
-               from articles order by first_seen, published, id"""
+            f"""select id, story_id, source, url, text_hash, title_key, published, keys,
+                       first_seen, categories, content is not null and content != '' as full
+                from articles {order}"""
         )
     )
-    keys = {r["id"]: indexes.unpack(r["keys"]) for r in db.query("select id, keys from articles")}
     members = [
-        Member(r["id"], r["url"], r["text"], r["text_hash"], r["title_key"],
-               from_iso(r["published"]), keys[r["id"]])
+        Member(r["id"], r["url"], r["text_hash"], r["title_key"], from_iso(r["published"]),
+               indexes.unpack(r.pop("keys")))
         for r in rows
     ]  # fmt: skip
-    groups = cluster(members, settings)
+    texts = (row[0] for row in db.execute(f"select text from articles {order}"))
+    groups = cluster(members, texts, settings)
+    del members
     report = RebuildReport(articles=len(rows), stories_before=stories.count(db))
     assignment = _assign_ids(db, groups, rows, report)
     with writing(db):

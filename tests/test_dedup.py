@@ -342,3 +342,26 @@ def test_explain_command(
     assert main(["--config", str(path), "stories", "--explain", "nope"]) == 2
     assert main(["--config", str(path), "dedup", "--rebuild"]) == 0
     assert "1 stories before, 1 after; 0 articles moved" in capsys.readouterr().out
+
+
+def test_batch_clustering_agrees_with_itself_in_worker_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rebuild's worker processes profile texts ahead; the groups must not depend on it."""
+    from feeds import cluster as batch
+
+    pairs = [item for pair in NEAR_MISSES.values() for item in pair if item is not ORIGINAL]
+    placed = [ORIGINAL, *COPIES.values(), *pairs]
+    members = [
+        batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, a.keys)
+        for i, a in enumerate(placed)
+    ]
+    texts = [a.text for a in placed]
+    inline = batch.cluster(members, iter(texts), DedupSettings(), processes=1)
+    monkeypatch.setattr(batch, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(batch, "CHUNK", 3)
+    pooled = batch.cluster(members, iter(texts), DedupSettings(), processes=2)
+    assert pooled == inline
+    copies = {0, *range(1, 1 + len(COPIES))}
+    assert copies in [set(group) for group in inline]  # every copy with the original
+    assert len(inline) == 1 + len(pairs)  # every near miss on its own

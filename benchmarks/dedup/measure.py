@@ -113,6 +113,22 @@ def quality(records: list[dict[str, Any]], articles: list[NewArticle]) -> dict[s
     }
 
 
+def scores(records: list[dict[str, Any]], group_of: dict[int, int]) -> dict[str, Any]:
+    """Pairwise precision and recall of a batch clustering (record index -> group)."""
+    cell: Counter[tuple[int, str]] = Counter()
+    for index, record in enumerate(records):
+        cell[(group_of[index], record["story"])] += 1
+    together = sum(n * (n - 1) // 2 for n in cell.values())
+    found = Counter(group_of.values())
+    truth = Counter(r["story"] for r in records)
+    predicted_pairs = sum(n * (n - 1) // 2 for n in found.values())
+    true_pairs = sum(n * (n - 1) // 2 for n in truth.values())
+    return {
+        "batch_precision": round(together / max(predicted_pairs, 1), 4),
+        "batch_recall": round(together / max(true_pairs, 1), 4),
+    }
+
+
 def missed_by_kind(records: list[dict[str, Any]], story_of: dict[str, str]) -> dict[str, int]:
     """Copies that did not end up in their original's story, by kind."""
     first: dict[str, str] = {}
@@ -131,19 +147,23 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def speed(articles: list[NewArticle], normalise_seconds: float) -> dict[str, Any]:
+def speed(
+    records: list[dict[str, Any]], articles: list[NewArticle], normalise_seconds: float
+) -> dict[str, Any]:
+    arrival = sorted(range(len(articles)), key=lambda i: (articles[i].published, i))
     members = [
-        Member(str(i), a.url, a.text, a.text_hash, a.title_key, a.published, a.keys)
-        for i, a in sorted(enumerate(articles), key=lambda pair: (pair[1].published, pair[0]))
+        Member(str(i), a.url, a.text_hash, a.title_key, a.published, a.keys)
+        for i, a in ((i, articles[i]) for i in arrival)
     ]
     started = time.perf_counter()
-    groups = cluster(members, DedupSettings())
+    groups = cluster(members, (articles[i].text for i in arrival), DedupSettings())
     batch = time.perf_counter() - started
     result: dict[str, Any] = {
         "articles": len(articles),
         "normalise_and_sign_seconds": round(normalise_seconds, 1),
         "batch_cluster_seconds": round(batch, 1),
         "clusters": len(groups),
+        **scores(records, {arrival[i]: n for n, group in enumerate(groups) for i in group}),
         "peak_mb_so_far": round(peak_mb()),
     }
     for size in (10_000, 100_000):
@@ -188,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     normalise = time.perf_counter() - started
     report: dict[str, Any] = {"data": str(args.data), "normalise_seconds": round(normalise, 1)}
     if args.speed:
-        report["speed"] = speed(articles, normalise)
+        report["speed"] = speed(records, articles, normalise)
     else:
         report["quality"] = quality(records, articles)
     report["peak_mb"] = round(peak_mb())
