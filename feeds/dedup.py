@@ -22,6 +22,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlite_utils import Database
 
 from store import articles, indexes, stories
@@ -29,7 +31,15 @@ from store.records import Candidate, NewArticle
 
 from .clock import from_iso, iso
 from .config import DedupSettings
-from .similarity import ShingleCache, figures, numbers, overlap_of, shingle_hashes, tokens
+from .similarity import (
+    ShingleCache,
+    figures,
+    numbers,
+    overlap_of,
+    shingle_hashes,
+    tokens,
+    unpack_shingles,
+)
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
@@ -109,6 +119,8 @@ class Side:
         published = article.published
         if isinstance(published, str):
             published = from_iso(published)
+        if isinstance(article, NewArticle) and article.figures is not None:
+            return cls(article.title_key, published, figures=frozenset(article.figures))
         return cls(article.title_key, published, text=article.text)
 
 
@@ -204,14 +216,16 @@ class Deduper:
                 now=now,
                 categories=article.categories,
             )
-            self._remember(articles.insert(db, aid, article, story_id=story_id, now=now), article)
+            self._remember(
+                articles.insert(db, aid, article, story_id=story_id, now=now), aid, article
+            )
             return Placement.NEW
 
         survivor, *others = stories.created_order(db, matched)
         for other in others:
             stories.merge(db, survivor, other, now=now)
         rowid = articles.insert(db, aid, article, story_id=survivor, now=now, match=match)
-        self._remember(rowid, article)
+        self._remember(rowid, aid, article)
         self._attach(db, survivor, aid, article, now)
         return Placement.DUPLICATE
 
@@ -233,14 +247,14 @@ class Deduper:
             db,
             keys=article.keys,
             title_key=article.title_key,
-            since=since,
-            until=until,
+            published=article.published,
+            window=window,
             unindexed=tuple(unindexed),
         )
         best: dict[str, tuple[float, Candidate, Verdict]] = {}  # per story, its closest article
         if not found:
             return [], None
-        mine = shingle_hashes(tokens(article.text))
+        mine = self._shingles_of(article)
         side = Side.of(article)
         for old in found:
             body = overlap_of(mine, self.shingles.get(old.id, old.text))
@@ -272,14 +286,26 @@ class Deduper:
                 same.append(other.story_id)
         return same
 
+    @staticmethod
+    def _shingles_of(article: NewArticle) -> npt.NDArray[np.uint32]:
+        if article.shingle_set or not article.text:
+            return unpack_shingles(article.shingle_set)
+        return shingle_hashes(tokens(article.text))
+
     def _side(self, old: Candidate) -> Side:
         if old.id not in self.sides:
-            if len(self.sides) > 20_000:
-                self.sides.clear()
-            self.sides[old.id] = Side.of(old)
+            self._keep_side(old.id, Side.of(old))
         return self.sides[old.id]
 
-    def _remember(self, rowid: int, article: NewArticle) -> None:
+    def _keep_side(self, aid: str, side: Side) -> None:
+        if len(self.sides) > 20_000:
+            self.sides.clear()
+        self.sides[aid] = side
+
+    def _remember(self, rowid: int, aid: str, article: NewArticle) -> None:
+        """Index the new article in memory; keep what comparing with it needs."""
+        self.shingles.put(aid, self._shingles_of(article))
+        self._keep_side(aid, Side.of(article))
         self.pending += 1
         for key in set(article.keys):
             bucket = self.unindexed[key]

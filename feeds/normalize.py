@@ -79,6 +79,8 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
         title_key=title_key(title),
         shingles=sig.size,
         keys=sig.keys,
+        shingle_set=sig.shingle_set,
+        figures=sig.figures,
     )
 
 

@@ -151,6 +151,8 @@ class Signature:
 
     size: int  # word 3-grams of the whole text
     keys: tuple[int, ...]  # LSH band keys: the full text's, then the lead's
+    shingle_set: bytes = b""  # shingle_hashes() of the text, packed: what overlap_of() reads
+    figures: tuple[str, ...] = ()  # figures() of the text, sorted
 
 
 def signature(text: str) -> Signature:
@@ -165,7 +167,15 @@ def signature(text: str) -> Signature:
     keys = band_keys(_minimums(permuted), 1)
     if lead_columns:
         keys += band_keys(_minimums(permuted[:, :lead_columns]), 2)
-    return Signature(int(ordered.size), tuple(keys))
+    distinct = np.unique((ordered >> np.uint64(32)).astype(np.uint32))
+    return Signature(
+        int(ordered.size), tuple(keys), distinct.tobytes(), tuple(sorted(figures(text)))
+    )
+
+
+def unpack_shingles(packed: bytes) -> npt.NDArray[np.uint32]:
+    """Signature.shingle_set back into the array overlap_of() compares."""
+    return np.frombuffer(packed, dtype=np.uint32)
 
 
 def overlap(a: str, b: str) -> tuple[float, float, int]:
@@ -192,6 +202,11 @@ class ShingleCache:
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
         self.sets: dict[str, npt.NDArray[np.uint32]] = {}
+
+    def put(self, key: str, found: npt.NDArray[np.uint32]) -> None:
+        if len(self.sets) >= self.size:
+            self.sets.pop(next(iter(self.sets)))  # the least recently used
+        self.sets[key] = found
 
     def get(self, key: str, text: str) -> npt.NDArray[np.uint32]:
         found = self.sets.pop(key, None)

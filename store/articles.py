@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -120,14 +120,17 @@ def insert(
 
 def update(db: Database, article_id: str, article: NewArticle, *, now: datetime) -> None:
     old = next(
-        db.query("select rowid, title, text, keys from articles where id = :id", {"id": article_id})
+        db.query(
+            "select rowid, title, text, keys, published from articles where id = :id",
+            {"id": article_id},
+        )
     )
     db.conn.execute(_UPDATE, _columns(article) | {"id": article_id, "last_seen": utc_text(now)})
     indexes.reindex_article(
         db,
         old["rowid"],
-        old=(old["title"], old["text"], indexes.unpack(old["keys"])),
-        new=(article.title, article.text, article.keys),
+        old=(old["title"], old["text"], indexes.unpack(old["keys"]), old["published"]),
+        new=(article.title, article.text, article.keys, article.published),
     )
 
 
@@ -139,16 +142,19 @@ def candidates(
     *,
     keys: tuple[int, ...],
     title_key: str,
-    since: str,
-    until: str,
+    published: datetime,
+    window: timedelta,
     unindexed: tuple[int, ...] = (),
     limit: int = 40,
 ) -> list[Candidate]:
-    """Stored articles that share an LSH band or the title key, published in [since, until].
+    """Stored articles that share an LSH band or the title key, published within `window`
+    of `published`; those sharing the most bands first.
 
-    `unindexed` are rowids of articles not yet in article_keys that share a band (the
-    caller keeps those in memory until indexes.catch_up()).
+    `unindexed` are rowids of articles not yet in article_bands that share a band (the
+    caller keeps those in memory until indexes.catch_up()). Every lookup is a range
+    scan of an index over (key, time): its cost follows the window, not the store.
     """
+    since, until = _iso(published - window), _iso(published + window)
     found: dict[str, Candidate] = {}
     if unindexed:
         marks = ", ".join("?" for _ in unindexed)
@@ -160,13 +166,16 @@ def candidates(
         for row in _dicts(rows):
             found[row["id"]] = Candidate.from_row(row)
     if keys:
-        marks = ", ".join("?" for _ in set(keys))
+        distinct = set(keys)
+        marks = ", ".join("?" for _ in distinct)
+        at = indexes.epoch(published)
+        span = int(window.total_seconds())
         rows = db.execute(
             f"""select {CANDIDATE_COLUMNS} from articles where rowid in (
-                    select k.article from article_keys k join articles a on a.rowid = k.article
-                    where k.key in ({marks}) and a.published between ? and ?
-                    group by k.article order by count(*) desc limit ?)""",
-            [*set(keys), since, until, limit],
+                    select article from article_bands
+                    where key in ({marks}) and published between ? and ?
+                    group by article order by count(*) desc limit ?)""",
+            [*distinct, at - span, at + span, limit],
         )
         for row in _dicts(rows):
             found[row["id"]] = Candidate.from_row(row)

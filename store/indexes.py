@@ -10,10 +10,14 @@ articles table alone, so a crash between a commit and a catch-up loses nothing.
 from __future__ import annotations
 
 from array import array
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from .db import writing
+
+EPOCH = "cast(strftime('%s', published) as integer)"
+_ADD_BAND = "insert or ignore into article_bands (key, published, article) values (?, ?, ?)"
 
 
 def pack(keys: tuple[int, ...]) -> bytes:
@@ -52,29 +56,36 @@ def catch_up(db: Database, *, chunk: int = 5000) -> int:
             )
         for low in range(keyed, top, chunk):
             rows = db.execute(
-                "select rowid, keys from articles where rowid > ? and rowid <= ?",
+                f"""select rowid, {EPOCH} as published, keys from articles
+                    where rowid > ? and rowid <= ?""",
                 [low, min(low + chunk, top)],
             )
-            pairs = sorted({(key, rowid) for rowid, blob in rows for key in unpack(blob)})
-            db.conn.executemany(
-                "insert or ignore into article_keys (key, article) values (?, ?)", pairs
-            )
+            entries = sorted({(key, at, rowid) for rowid, at, blob in rows for key in unpack(blob)})
+            db.conn.executemany(_ADD_BAND, entries)
         db.execute(
             "update index_state set last_rowid = :top where name in ('fts', 'keys')", {"top": top}
         )
     return int(top - min(fts, keyed))
 
 
+def epoch(moment: datetime) -> int:
+    """A time as article_bands keeps it."""
+    return int(moment.timestamp())
+
+
 def reindex_article(
     db: Database,
     rowid: int,
     *,
-    old: tuple[str, str, tuple[int, ...]],
-    new: tuple[str, str, tuple[int, ...]],
+    old: tuple[str, str, tuple[int, ...], str],
+    new: tuple[str, str, tuple[int, ...], datetime],
 ) -> None:
-    """An indexed article changed: replace its entries (unindexed ones wait for catch_up)."""
-    old_title, old_text, old_keys = old
-    new_title, new_text, new_keys = new
+    """An indexed article changed: replace its entries (unindexed ones wait for catch_up).
+
+    `old` ends with the stored published text, `new` with the new published time.
+    """
+    old_title, old_text, old_keys, old_published = old
+    new_title, new_text, new_keys, new_published = new
     if rowid <= mark(db, "fts"):
         db.execute(
             """insert into articles_fts (articles_fts, rowid, title, text)
@@ -86,11 +97,10 @@ def reindex_article(
             {"rowid": rowid, "title": new_title, "text": new_text},
         )
     if rowid <= mark(db, "keys"):
+        was = epoch(datetime.fromisoformat(old_published))
         db.conn.executemany(
-            "delete from article_keys where key = ? and article = ?",
-            [(key, rowid) for key in set(old_keys)],
+            "delete from article_bands where key = ? and published = ? and article = ?",
+            [(key, was, rowid) for key in set(old_keys)],
         )
-        db.conn.executemany(
-            "insert or ignore into article_keys (key, article) values (?, ?)",
-            [(key, rowid) for key in set(new_keys)],
-        )
+        now = epoch(new_published)
+        db.conn.executemany(_ADD_BAND, [(key, now, rowid) for key in set(new_keys)])

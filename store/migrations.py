@@ -211,3 +211,30 @@ def m008_story_outlets(db: Database) -> None:
         create index stories_outlets on stories(published) where outlets > 1;
         """
     )
+
+
+@migrations()
+def m009_bands_by_time(db: Database) -> None:
+    """Band keys stored with the article's publication time, and title keys likewise.
+
+    A candidate lookup asks for the articles sharing a band *within the dedup
+    window*; keyed by (key, published) it reads only that window's entries, so
+    its cost stays the same however many years the store holds. A band shared by
+    thousands of old articles (boilerplate) no longer slows every new one.
+    """
+    db.executescript(
+        """
+        create table article_bands (
+            key integer not null,           -- an LSH band of the text's MinHash
+            published integer not null,     -- articles.published, seconds since 1970 UTC
+            article integer not null,       -- articles.rowid
+            primary key (key, published, article)
+        ) without rowid;
+        insert into article_bands (key, published, article)
+            select k.key, cast(strftime('%s', a.published) as integer), k.article
+            from article_keys k join articles a on a.rowid = k.article;
+        drop table article_keys;
+        drop index articles_title_key;
+        create index articles_title_key on articles(title_key, published);
+        """
+    )

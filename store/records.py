@@ -38,6 +38,10 @@ class NewArticle:
     title_key: str = ""  # the title without outlet furniture, folded
     shingles: int = 0  # distinct word 3-grams of the text
     keys: tuple[int, ...] = ()  # LSH band keys of the text and of its lead
+    # Computed with the keys, in the worker that normalised the article, so the thread
+    # that stores need not read the text again; not stored.
+    shingle_set: bytes = b""  # distinct word 3-gram hashes, sorted uint32
+    figures: tuple[str, ...] | None = None  # the numbers in the text
 
 
 @dataclass(frozen=True)
