@@ -1,5 +1,9 @@
 """The command line: parse arguments, load the config, call one function per command.
 
+Each command imports what it runs when it runs: `import feeds.cli` stays cheap,
+which matters beyond start-up time because every parsing worker process of a
+cycle imports it again (it is the `feeds` script's __main__).
+
 Only this module prints, configures logging, reads the clock for a cycle and
 turns errors into exit codes: 2 for a bad config or bad input, 1 for any other
 failure we can explain, 0 otherwise (a cycle where some sources failed is still
@@ -16,24 +20,21 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from store import StoreUnavailable, open_store
-from store import featured as featured_rows
-from store import stories as story_rows
-from store.records import StoryRow
 
-from . import __version__, config, sources_cli
+from . import __version__, config
 from .clock import from_iso, utc_now
-from .cycle import CycleSummary, run_cycle
 from .errors import ConfigError, FeedsError
-from .explain import explain_story
-from .featured import Scored, pin_urls, rank
 from .model import SourceResult
-from .publish import publish_all
-from .rebuild import rebuild
-from .scheduler import serve
+
+if TYPE_CHECKING:
+    from store.records import StoryRow
+
+    from .cycle import CycleSummary
+    from .featured import Scored
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +126,45 @@ def _parser() -> argparse.ArgumentParser:
     featured.add_argument("--explain", action="store_true", help="score parts and runners-up")
     featured.set_defaults(handler=cmd_featured)
 
-    sources_cli.register(commands)
+    _sources_parser(commands)
     return parser
+
+
+def _sources_parser(commands: Any) -> None:
+    """`feeds sources SUBCOMMAND`: the arguments here, the commands in sources_cli.py."""
+    sources: argparse.ArgumentParser = commands.add_parser(
+        "sources", help="manage the sources in config.toml"
+    )
+    sources.set_defaults(handler=cmd_sources)
+    sub = sources.add_subparsers(dest="sources_command", required=True, metavar="SUBCOMMAND")
+
+    listing = sub.add_parser("list", help="every source with its last fetch, error and items")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+
+    add = sub.add_parser("add", help="add a feed, a site (its feed is discovered) or a page")
+    add.add_argument("url", metavar="URL", help="a feed, or a site or page to find feeds on")
+    add.add_argument("--category", metavar="SLUG", help="a declared category's slug")
+    add.add_argument("--name", help="the source's name (default: the feed's title)")
+    add.add_argument("--kind", choices=config.KINDS, default="feed", help="default: feed")
+    add.add_argument("--choose", type=int, metavar="N", help="which of several feeds found")
+
+    remove = sub.add_parser("remove", help="remove a source from config.toml (articles are kept)")
+    remove.add_argument("name", metavar="NAME")
+
+    importing = sub.add_parser("import", help="add the feeds of an OPML file")
+    importing.add_argument("file", metavar="FILE.opml", type=Path)
+
+    sub.add_parser("export", help="the sources as OPML 2.0, on stdout")
+
+    trial = sub.add_parser("test", help="fetch one source, show what it would give; store nothing")
+    trial.add_argument("name", metavar="NAME")
+    trial.add_argument("--limit", type=int, default=10, help="articles shown (default 10)")
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from . import sources_cli
+
+    return sources_cli.run(args)
 
 
 def _config_path(args: argparse.Namespace) -> Path:
@@ -147,6 +185,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .cycle import run_cycle
+
     cfg = _load(args)
     db = open_store(cfg.store_path)
     progress = _Progress(sys.stderr, total=sum(1 for s in cfg.sources if s.enabled))
@@ -157,12 +197,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .scheduler import serve
+
     cfg = _load(args)
     _log_to_stderr(args.log_level or cfg.log_level)
     return serve(cfg, host=args.host, port=args.port)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import publish_all
+
     cfg = _load(args)
     db = open_store(cfg.store_path)
     report = publish_all(cfg, db, now=utc_now())
@@ -173,6 +217,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
+    from store import stories as story_rows
+
     cfg = _load(args)
     if args.explain:
         return _explain(cfg, args.explain, as_json=args.json)
@@ -197,6 +243,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def _explain(cfg: config.Config, story_id: str, *, as_json: bool) -> int:
+    from .explain import explain_story
+
     why = explain_story(open_store(cfg.store_path), story_id.removeprefix("urn:uuid:"))
     if why is None:
         print(f"error: no story with id {story_id}", file=sys.stderr)
@@ -230,6 +278,9 @@ def _explain(cfg: config.Config, story_id: str, *, as_json: bool) -> int:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
+    from .publish import publish_all
+    from .rebuild import rebuild
+
     cfg = _load(args)
     db = open_store(cfg.store_path)
     report = rebuild(db, cfg.dedup, now=utc_now())
@@ -243,6 +294,10 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 
 
 def cmd_featured(args: argparse.Namespace) -> int:
+    from store import featured as featured_rows
+
+    from .featured import pin_urls, rank
+
     cfg = _load(args)
     lists = [f for f in cfg.featured if args.slug in (None, f.slug)]
     if not lists:

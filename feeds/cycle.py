@@ -37,9 +37,10 @@ from .config import Config, Source
 from .dedup import Deduper
 from .errors import SourceError
 from .fetch import Fetcher, read_local
-from .ingest import ParseJob, Prepared, body_hash, prepare, record_failure, record_fetched
+from .ingest import record_failure, record_fetched
 from .model import FeedMeta, Fetched, SourceResult
 from .normalize import Context, normalize_item
+from .prepare import ParseJob, Prepared, body_hash, prepare
 from .publish import PublishReport, publish_all
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,12 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
     """Worker processes for parsing, one per core, when there are enough sources to pay.
 
     forkserver, not fork: the parent has threads (HTTP, the scheduler) by then.
+    A worker imports prepare.py for the jobs and, as the `feeds` script's
+    __main__, cli.py: both keep their imports light. The fork server preloads
+    nothing: preloaded, prepare.py's libraries would stay in it between cycles
+    (the server lives as long as `feeds serve`), and (Python 3.11 to 3.13) it
+    imports them with the current directory first on sys.path, where a
+    `feeds/` or `store/` folder would shadow the packages.
     """
     workers = os.cpu_count() or 1
     if jobs < POOL_THRESHOLD or workers < 2:

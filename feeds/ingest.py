@@ -1,21 +1,17 @@
-"""One source end to end: fetch -> extract -> normalize -> store.
+"""Store one source's outcome: its articles placed into stories, its fetch state, its log.
 
-prepare() turns a fetched body into articles. It is pure and picklable, so the
-cycle runs it in worker processes when there are many sources. store_result()
-writes one source's outcome in one transaction: a crash loses at most the
-source in flight.
+prepare.py turns a fetched body into articles, in worker processes when there
+are many sources; record_fetched() and record_failure() write what came of one
+source in one transaction, so a crash loses at most the source in flight.
+ParseJob, Prepared and prepare() are re-exported for callers that import them
+from here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -23,106 +19,25 @@ from store import featured as featured_rows
 from store import pages as page_rows
 from store import sources as source_rows
 from store.db import writing
-from store.records import NewArticle
 
 from .clock import iso
 from .config import Source
 from .dedup import Deduper, Placement
 from .errors import ExtractError, FetchError, SourceError
-from .extract.feed import extract_feed
-from .model import Extracted, FeedMeta, Fetched, RawItem, SourceResult
-from .normalize import Context, normalize_item
+from .model import Fetched, SourceResult
+from .prepare import ParseJob, Prepared, body_hash, prepare
+
+__all__ = [
+    "ParseJob",
+    "Prepared",
+    "body_hash",
+    "prepare",
+    "record_failure",
+    "record_fetched",
+    "store_articles",
+]
 
 log = logging.getLogger(__name__)
-
-
-# Entries read from one document at most; feeds carry tens, archives thousands.
-MAX_ENTRIES = 500
-_NO_DATE = datetime(1900, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class ParseJob:
-    source: str
-    kind: str
-    url: str
-    body: bytes
-    headers: Mapping[str, str]
-    category: str | None
-    labels: Mapping[str, str]
-    zone: str
-    now: datetime
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A parsed body: the articles, or the reason there are none."""
-
-    articles: tuple[NewArticle, ...] = ()
-    meta: FeedMeta = field(default_factory=FeedMeta)
-    error: str | None = None
-    picks: tuple[tuple[str, str, str, int], ...] = ()  # html/sitemap: editors' boxes seen
-    queued: tuple[str, ...] | None = None  # html/sitemap: pages left for the next cycle
-    skipped: tuple[tuple[str, str], ...] = ()  # html/sitemap: (url, why) pages given up on
-    fields: tuple[tuple[str, dict[str, str]], ...] = ()  # html/sitemap: where each field came from
-
-
-def body_hash(body: bytes) -> str:
-    return hashlib.sha1(body).hexdigest()
-
-
-def prepare(job: ParseJob) -> Prepared:
-    """Extract and normalise; errors come back as text (exceptions do not pickle well)."""
-    try:
-        extracted = _extract(job)
-    except SourceError as exc:
-        return Prepared(error=exc.message)
-    ctx = Context(job.source, job.url, job.category, job.labels, job.now)
-    meta = extracted.meta
-    if job.kind == "feed":
-        hours, days = skips(job.body)
-        meta = replace(meta, skip_hours=hours, skip_days=days)
-    items = newest(extracted.items, MAX_ENTRIES)
-    articles = tuple(a for item in items if (a := normalize_item(item, ctx)) is not None)
-    return Prepared(articles, meta)
-
-
-def newest(items: tuple[RawItem, ...], limit: int) -> tuple[RawItem, ...]:
-    """At most `limit` entries of a document, the newest: a feed of 10,000 entries is history."""
-    if len(items) <= limit:
-        return items
-    dated = sorted(items, key=lambda i: i.published or i.updated or _NO_DATE, reverse=True)
-    return tuple(dated[:limit])
-
-
-_SKIP_HOURS = re.compile(rb"<skipHours>(.*?)</skipHours>", re.S | re.I)
-_SKIP_DAYS = re.compile(rb"<skipDays>(.*?)</skipDays>", re.S | re.I)
-_HOUR = re.compile(rb"<hour>\s*(\d{1,2})\s*</hour>", re.I)
-_DAY = re.compile(rb"<day>\s*([A-Za-z]+)\s*</day>", re.I)
-
-
-def skips(body: bytes) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """RSS <skipHours> (UTC) and <skipDays>, which feedparser does not read."""
-    head = body[:200_000]
-    hours_block = _SKIP_HOURS.search(head)
-    days_block = _SKIP_DAYS.search(head)
-    hours = {int(h) for h in _HOUR.findall(hours_block.group(1))} if hours_block else set()
-    days = (
-        [d.decode().capitalize() for d in _DAY.findall(days_block.group(1))] if days_block else []
-    )
-    return tuple(sorted(h for h in hours if h < 24)), tuple(days)
-
-
-def _extract(job: ParseJob) -> Extracted:
-    if job.kind == "feed":
-        return extract_feed(
-            job.body,
-            source=job.source,
-            url=job.url,
-            headers=dict(job.headers),
-            zone=ZoneInfo(job.zone),
-        )
-    raise ExtractError(job.source, f'kind = "{job.kind}" sources are not supported yet')
 
 
 def store_articles(

@@ -1,11 +1,11 @@
 """`feeds sources …`: list, add, remove, import and export the sources in config.toml.
 
-cli.py registers these subcommands through register(); each handler loads the
-config, calls discover.py / sources_edit.py / opml_import.py and writes what
-happened to stdout. Bad input (an unknown category, a duplicate, a URL with no
-feed, a malformed OPML file) is a ConfigError, which cli.py turns into exit
-status 2; nothing is written then. Only `list` opens the store, and only when
-the database already exists.
+cli.py defines these subcommands' arguments and calls run(), importing this
+module only then. Each handler loads the config, calls discover.py /
+sources_edit.py / opml_import.py and writes what happened to stdout. Bad input
+(an unknown category, a duplicate, a URL with no feed, a malformed OPML file)
+is a ConfigError, which cli.py turns into exit status 2; nothing is written
+then. Only `list` opens the store, and only when the database already exists.
 """
 
 from __future__ import annotations
@@ -34,40 +34,17 @@ from .text import clean_line, fold, html_to_text
 log = logging.getLogger(__name__)
 
 
-def register(commands: Any) -> None:
-    """Add the `sources` command and its subcommands to the CLI parser."""
-    sources: argparse.ArgumentParser = commands.add_parser(
-        "sources", help="manage the sources in config.toml"
-    )
-    sub = sources.add_subparsers(dest="sources_command", required=True, metavar="SUBCOMMAND")
-
-    listing = sub.add_parser("list", help="every source with its last fetch, error and items")
-    listing.add_argument("--json", action="store_true", help="machine-readable output")
-    listing.set_defaults(handler=cmd_list)
-
-    add = sub.add_parser("add", help="add a feed, a site (its feed is discovered) or a page")
-    add.add_argument("url", metavar="URL", help="a feed, or a site or page to find feeds on")
-    add.add_argument("--category", metavar="SLUG", help="a declared category's slug")
-    add.add_argument("--name", help="the source's name (default: the feed's title)")
-    add.add_argument("--kind", choices=config.KINDS, default="feed", help="default: feed")
-    add.add_argument("--choose", type=int, metavar="N", help="which of several feeds found")
-    add.set_defaults(handler=cmd_add)
-
-    remove = sub.add_parser("remove", help="remove a source from config.toml (articles are kept)")
-    remove.add_argument("name", metavar="NAME")
-    remove.set_defaults(handler=cmd_remove)
-
-    importing = sub.add_parser("import", help="add the feeds of an OPML file")
-    importing.add_argument("file", metavar="FILE.opml", type=Path)
-    importing.set_defaults(handler=cmd_import)
-
-    export = sub.add_parser("export", help="the sources as OPML 2.0, on stdout")
-    export.set_defaults(handler=cmd_export)
-
-    trial = sub.add_parser("test", help="fetch one source, show what it would give; store nothing")
-    trial.add_argument("name", metavar="NAME")
-    trial.add_argument("--limit", type=int, default=10, help="articles shown (default 10)")
-    trial.set_defaults(handler=cmd_test)
+def run(args: argparse.Namespace) -> int:
+    """Run `feeds sources SUBCOMMAND`; cli.py defines the arguments."""
+    handler = {
+        "list": cmd_list,
+        "add": cmd_add,
+        "remove": cmd_remove,
+        "import": cmd_import,
+        "export": cmd_export,
+        "test": cmd_test,
+    }[args.sources_command]
+    return handler(args)
 
 
 def _config_path(args: argparse.Namespace) -> Path:

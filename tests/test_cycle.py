@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -191,6 +193,19 @@ def test_many_sources_parse_in_worker_processes(
     _, db, summary = _cycle(path, now)
     assert all(r.status == "ok" for r in summary.results)
     assert articles.count(db) == 3 * len(sources)
+
+
+def test_parsing_workers_import_little(tmp_path: Path) -> None:
+    """A worker imports cli.py (the `feeds` script is its __main__) and prepare.py, and no more:
+    not the store's, the HTTP client's, the server's, publishing's or html extraction's libraries,
+    which would add tens of megabytes to each worker process."""
+    heavy = ("sqlite_utils", "httpx", "trafilatura", "lxml.html", "jinja2", "feedgen")
+    heavy += ("uvicorn", "starlette", "apscheduler", "tomlkit")
+    code = "import sys, feeds.cli, feeds.prepare; print(*sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [name for name in heavy if name in loaded] == []
 
 
 def test_run_command_prints_summary_and_exits_zero(

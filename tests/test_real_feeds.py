@@ -16,7 +16,7 @@ import pytest
 
 from feeds import config as config_module
 from feeds.cycle import run_cycle
-from feeds.ingest import ParseJob, prepare
+from feeds.prepare import ParseJob, prepare
 from store import open_store
 
 from .conftest import REAL, FeedServer

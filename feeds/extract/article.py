@@ -26,7 +26,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import trafilatura
 from lxml import etree
 
 from ..dates import parse_date
@@ -822,6 +821,8 @@ def _has_block(node: Element) -> bool:
 
 def _locate(doc: Element, url: str) -> Element | None:
     """The smallest element holding most of what trafilatura reads as the main text."""
+    import trafilatura  # here, not on top: about 26 MB that only html and sitemap sources need
+
     result = trafilatura.bare_extraction(
         doc,
         url=url,
