@@ -170,12 +170,14 @@ def candidates(
         marks = ", ".join("?" for _ in distinct)
         at = indexes.epoch(published)
         span = int(window.total_seconds())
+        weeks = indexes.weeks(at - span, at + span)
         rows = db.execute(
             f"""select {CANDIDATE_COLUMNS} from articles where rowid in (
                     select article from article_bands
-                    where key in ({marks}) and published between ? and ?
+                    where week in ({", ".join("?" for _ in weeks)}) and key in ({marks})
+                      and published between ? and ?
                     group by article order by count(*) desc limit ?)""",
-            [*distinct, at - span, at + span, limit],
+            [*weeks, *distinct, at - span, at + span, limit],
         )
         for row in _dicts(rows):
             found[row["id"]] = Candidate.from_row(row)

@@ -16,8 +16,12 @@ from sqlite_utils import Database
 
 from .db import writing
 
+# article_bands files each key under the week of publication (migration m009): changing
+# this needs a migration that refiles every key.
+WEEK_SECONDS = 7 * 24 * 3600
 EPOCH = "cast(strftime('%s', published) as integer)"
-_ADD_BAND = "insert or ignore into article_bands (key, published, article) values (?, ?, ?)"
+_ADD_BAND = """insert or ignore into article_bands (week, key, published, article)
+               values (?, ?, ?, ?)"""
 
 
 def pack(keys: tuple[int, ...]) -> bytes:
@@ -60,7 +64,13 @@ def catch_up(db: Database, *, chunk: int = 5000) -> int:
                     where rowid > ? and rowid <= ?""",
                 [low, min(low + chunk, top)],
             )
-            entries = sorted({(key, at, rowid) for rowid, at, blob in rows for key in unpack(blob)})
+            entries = sorted(
+                {
+                    (at // WEEK_SECONDS, key, at, rowid)
+                    for rowid, at, blob in rows
+                    for key in unpack(blob)
+                }
+            )
             db.conn.executemany(_ADD_BAND, entries)
         db.execute(
             "update index_state set last_rowid = :top where name in ('fts', 'keys')", {"top": top}
@@ -71,6 +81,11 @@ def catch_up(db: Database, *, chunk: int = 5000) -> int:
 def epoch(moment: datetime) -> int:
     """A time as article_bands keeps it."""
     return int(moment.timestamp())
+
+
+def weeks(since: int, until: int) -> list[int]:
+    """The article_bands weeks that [since, until] (epoch seconds) overlaps."""
+    return list(range(since // WEEK_SECONDS, until // WEEK_SECONDS + 1))
 
 
 def reindex_article(
@@ -99,8 +114,11 @@ def reindex_article(
     if rowid <= mark(db, "keys"):
         was = epoch(datetime.fromisoformat(old_published))
         db.conn.executemany(
-            "delete from article_bands where key = ? and published = ? and article = ?",
-            [(key, was, rowid) for key in set(old_keys)],
+            """delete from article_bands
+               where week = ? and key = ? and published = ? and article = ?""",
+            [(was // WEEK_SECONDS, key, was, rowid) for key in set(old_keys)],
         )
         now = epoch(new_published)
-        db.conn.executemany(_ADD_BAND, [(key, now, rowid) for key in set(new_keys)])
+        db.conn.executemany(
+            _ADD_BAND, [(now // WEEK_SECONDS, key, now, rowid) for key in set(new_keys)]
+        )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from .indexes import WEEK_SECONDS
+
 migrations = Migrations("feeds")
 
 
@@ -214,24 +216,28 @@ def m008_story_outlets(db: Database) -> None:
 
 
 @migrations()
-def m009_bands_by_time(db: Database) -> None:
-    """Band keys stored with the article's publication time, and title keys likewise.
+def m009_bands_by_week(db: Database) -> None:
+    """Band keys filed under the week the article was published, and title keys by time.
 
-    A candidate lookup asks for the articles sharing a band *within the dedup
-    window*; keyed by (key, published) it reads only that window's entries, so
-    its cost stays the same however many years the store holds. A band shared by
-    thousands of old articles (boilerplate) no longer slows every new one.
+    Two reasons, both about a store that grows for years. New articles' keys
+    land in the current week's part of the index instead of all over it, so
+    writing them touches a few pages rather than most pages of a table that
+    holds every article ever stored. And a candidate lookup reads only the weeks
+    of the dedup window, so boilerplate bands shared by thousands of old
+    articles cost nothing.
     """
     db.executescript(
-        """
+        f"""
         create table article_bands (
+            week integer not null,          -- published // {WEEK_SECONDS} (seconds since 1970 UTC)
             key integer not null,           -- an LSH band of the text's MinHash
             published integer not null,     -- articles.published, seconds since 1970 UTC
             article integer not null,       -- articles.rowid
-            primary key (key, published, article)
+            primary key (week, key, published, article)
         ) without rowid;
-        insert into article_bands (key, published, article)
-            select k.key, cast(strftime('%s', a.published) as integer), k.article
+        insert into article_bands (week, key, published, article)
+            select cast(strftime('%s', a.published) as integer) / {WEEK_SECONDS}, k.key,
+                   cast(strftime('%s', a.published) as integer), k.article
             from article_keys k join articles a on a.rowid = k.article;
         drop table article_keys;
         drop index articles_title_key;
