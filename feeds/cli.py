@@ -51,6 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreUnavailable as exc:
         print(f"error: the database cannot be opened: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.IntegrityError as exc:  # a bug, not the machine: say so
+        print(
+            f"error: the database refused a change ({exc}); it was rolled back and nothing"
+            " was half-written. This is a bug in feeds: please report it with the command",
+            file=sys.stderr,
+        )
+        return 1
     except sqlite3.Error as exc:  # the store's boundary: a full disk, a lock held for minutes
         print(
             f"error: the database could not be written ({exc}); nothing was half-written:"

@@ -49,7 +49,7 @@ class Member:
     text_hash: str | None
     title_key: str
     published: datetime
-    keys: tuple[int, ...]
+    keys: bytes  # LSH band keys, packed int64 as the articles table keeps them
 
 
 class _UnionFind:
@@ -151,8 +151,8 @@ def _band_candidates(
     dictionary and little memory beyond the codes themselves.
     """
     size = len(members)
-    lengths = np.fromiter((len(m.keys) for m in members), dtype=np.int64, count=size)
-    keys = np.fromiter((k for m in members for k in m.keys), dtype=np.int64, count=lengths.sum())
+    lengths = np.fromiter((len(m.keys) // 8 for m in members), dtype=np.int64, count=size)
+    keys = np.frombuffer(b"".join(m.keys for m in members), dtype=np.int64)
     owners = np.repeat(np.arange(size, dtype=np.int32), lengths)
     order = np.argsort(keys, kind="stable")  # by band key, then (stable) by arrival
     keys, owners = keys[order], owners[order]

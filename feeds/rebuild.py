@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from store import indexes, stories
+from store import stories
 from store.db import writing
 
 from .clock import from_iso, iso
@@ -51,7 +51,7 @@ def rebuild(db: Database, settings: DedupSettings, *, now: datetime) -> RebuildR
     )
     members = [
         Member(r["id"], r["url"], r["text_hash"], r["title_key"], from_iso(r["published"]),
-               indexes.unpack(r.pop("keys")))
+               r.pop("keys") or b"")
         for r in rows
     ]  # fmt: skip
     texts = (row[0] for row in db.execute(f"select text from articles {order}"))
@@ -145,10 +145,11 @@ def _alias_leftovers(
         old = row["id"]
         if old in kept:
             continue
+        params = {"o": old, "s": home[old]}
+        # Aliases first: they refer to the story about to go.
+        db.execute("update story_aliases set story_id = :s where story_id = :o", params)
         db.execute("delete from story_categories where story_id = :s", {"s": old})
         db.execute("delete from stories where id = :s", {"s": old})
-        params = {"o": old, "s": home[old]}
-        db.execute("update story_aliases set story_id = :s where story_id = :o", params)
         db.execute(
             "insert or replace into story_aliases (old_id, story_id) values (:o, :s)", params
         )

@@ -17,7 +17,7 @@ from feeds.dedup import Deduper, Placement, Side, judge
 from feeds.model import RawItem
 from feeds.normalize import Context, normalize_item
 from feeds.similarity import overlap, title_key
-from store import open_store, stories
+from store import indexes, open_store, stories
 from store.records import NewArticle
 
 NOW = datetime(2024, 4, 5, 3, 0, tzinfo=UTC)
@@ -353,7 +353,7 @@ def test_batch_clustering_agrees_with_itself_in_worker_processes(
     pairs = [item for pair in NEAR_MISSES.values() for item in pair if item is not ORIGINAL]
     placed = [ORIGINAL, *COPIES.values(), *pairs]
     members = [
-        batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, a.keys)
+        batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, indexes.pack(a.keys))
         for i, a in enumerate(placed)
     ]
     texts = [a.text for a in placed]
@@ -365,3 +365,23 @@ def test_batch_clustering_agrees_with_itself_in_worker_processes(
     copies = {0, *range(1, 1 + len(COPIES))}
     assert copies in [set(group) for group in inline]  # every copy with the original
     assert len(inline) == 1 + len(pairs)  # every near miss on its own
+
+
+def test_rebuild_merging_a_story_that_others_were_merged_into(db) -> None:  # type: ignore[no-untyped-def]
+    """A story that earlier merges left aliases pointing at can itself be merged away."""
+    from feeds.rebuild import rebuild
+
+    edited = [p.replace("15 phút", "mười lăm phút").replace("giá vé", "vé") for p in BUS]
+    light_edit = article("Lao Động", "https://laodong.vn/bus.ldo", T_BUS, content=html(edited))
+    place_all(db, ORIGINAL, light_edit)
+    [original_id] = _ids(db)
+    strict = rebuild(db, DedupSettings(jaccard=0.99, containment=0.99), now=NOW)
+    [split_id] = strict.new_ids
+    db.execute(
+        "insert into story_aliases (old_id, story_id) values (:o, :s)",
+        {"o": "merged-earlier", "s": split_id},
+    )
+    loose = rebuild(db, DedupSettings(), now=NOW)
+    assert loose.merged_ids == [split_id] and _ids(db) == {original_id}
+    assert stories.resolve(db, "merged-earlier") == original_id
+    assert stories.resolve(db, split_id) == original_id

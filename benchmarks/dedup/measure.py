@@ -34,7 +34,7 @@ from feeds.config import DedupSettings
 from feeds.dedup import Deduper
 from feeds.model import RawItem
 from feeds.normalize import Context, normalize_item
-from store import open_store
+from store import indexes, open_store
 from store.records import NewArticle
 
 NEAR_MISSES = {
@@ -152,7 +152,7 @@ def speed(
 ) -> dict[str, Any]:
     arrival = sorted(range(len(articles)), key=lambda i: (articles[i].published, i))
     members = [
-        Member(str(i), a.url, a.text_hash, a.title_key, a.published, a.keys)
+        Member(str(i), a.url, a.text_hash, a.title_key, a.published, indexes.pack(a.keys))
         for i, a in ((i, articles[i]) for i in arrival)
     ]
     started = time.perf_counter()
