@@ -109,7 +109,7 @@ def fill(db_path: Path, articles: int, now: datetime, seed: int = 7) -> None:
                      f"<p>{text}</p>", text, "h" + aid, published, published, published, "[]",
                      "[]", sid))  # fmt: skip
         stories.append((sid, aid, published, published))
-        categories.append((sid, CATEGORIES[n % len(CATEGORIES)][0]))
+        categories.append((sid, CATEGORIES[n % len(CATEGORIES)][0], published))
         if n % 100 == 0:
             picks.append(("noi-bat" if n % 200 else "dung-bo-lo", url, "Outlet 1", "Nổi bật", 1,
                           published, published))  # fmt: skip
@@ -124,7 +124,8 @@ def fill(db_path: Path, articles: int, now: datetime, seed: int = 7) -> None:
             rows,
         )
         db.conn.executemany(
-            "insert into story_categories (story_id, category) values (?,?)", categories
+            "insert into story_categories (story_id, category, published) values (?,?,?)",
+            categories,
         )
         db.conn.executemany(
             """insert into picks (list_slug, url, source, heading, position, first_seen, last_seen)
@@ -200,7 +201,8 @@ def fill_extra(db_path: Path, offset: int, now: datetime) -> None:
                  "mới", aid, published, published, published, "[]", "[]", sid),
             )  # fmt: skip
             db.conn.execute(
-                "insert into story_categories values (?,?)", (sid, CATEGORIES[n % 20][0])
+                "insert into story_categories (story_id, category, published) values (?,?,?)",
+                (sid, CATEGORIES[n % 20][0], published),
             )
     db.conn.close()
 

@@ -244,3 +244,28 @@ def m009_bands_by_week(db: Database) -> None:
         create index articles_title_key on articles(title_key, published);
         """
     )
+
+
+@migrations()
+def m010_category_order(db: Database) -> None:
+    """Each story's published time kept beside its categories, in newest-first order.
+
+    A category's feed wants its 50 newest stories; walking every story newest
+    first and asking each whether it is in the category read about twenty
+    stories per item with twenty categories. A trigger keeps the copy in step
+    when an earlier article moves a story's published time back.
+    """
+    db.executescript(
+        """
+        alter table story_categories add column published text not null default '';
+        update story_categories
+            set published = (select published from stories where id = story_id);
+        create index story_categories_newest
+            on story_categories(category, published desc, story_id);
+        create trigger stories_published_moved after update of published on stories
+            when new.published is not old.published
+        begin
+            update story_categories set published = new.published where story_id = new.id;
+        end;
+        """
+    )

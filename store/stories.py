@@ -38,8 +38,8 @@ def add_categories(db: Database, story_id: str, categories: Iterable[str]) -> No
     rows = [{"story_id": story_id, "category": c} for c in categories]
     if rows:
         db.conn.executemany(
-            "insert or ignore into story_categories (story_id, category)"
-            " values (:story_id, :category)",
+            """insert or ignore into story_categories (story_id, category, published)
+               select :story_id, :category, published from stories where id = :story_id""",
             rows,
         )
 
@@ -80,8 +80,9 @@ def merge(db: Database, survivor: str, merged: str, *, now: datetime) -> None:
     params = {"survivor": survivor, "merged": merged, "now": utc_text(now)}
     db.execute("update articles set story_id = :survivor where story_id = :merged", params)
     db.execute(
-        """insert or ignore into story_categories (story_id, category)
-           select :survivor, category from story_categories where story_id = :merged""",
+        """insert or ignore into story_categories (story_id, category, published)
+           select :survivor, category, (select published from stories where id = :survivor)
+           from story_categories where story_id = :merged""",
         params,
     )
     db.execute("delete from story_categories where story_id = :merged", params)
@@ -147,7 +148,8 @@ NEWEST_KEYS = KEYS + " order by s.published desc, s.id limit :limit"
 NEWEST_KEYS_IN = (
     KEYS
     + """
-    where exists (select 1 from story_categories c where c.story_id = s.id and c.category = :cat)
+    where s.id in (select story_id from story_categories where category = :cat
+                   order by published desc, story_id limit :limit)
     order by s.published desc, s.id limit :limit"""
 )
 
