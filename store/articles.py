@@ -173,11 +173,11 @@ def candidates(
         weeks = indexes.weeks(at - span, at + span)
         rows = db.execute(
             f"""select {CANDIDATE_COLUMNS} from articles where rowid in (
-                    select article from article_bands
-                    where week in ({", ".join("?" for _ in weeks)}) and key in ({marks})
-                      and published between ? and ?
-                    group by article order by count(*) desc limit ?)""",
-            [*weeks, *distinct, at - span, at + span, limit],
+                    select b.article from article_bands b join articles a on a.rowid = b.article
+                    where b.week in ({", ".join("?" for _ in weeks)}) and b.key in ({marks})
+                      and a.published between ? and ?
+                    group by b.article order by count(*) desc limit ?)""",
+            [*weeks, *distinct, since, until, limit],
         )
         for row in _dicts(rows):
             found[row["id"]] = Candidate.from_row(row)

@@ -231,13 +231,11 @@ def m009_bands_by_week(db: Database) -> None:
         create table article_bands (
             week integer not null,          -- published // {WEEK_SECONDS} (seconds since 1970 UTC)
             key integer not null,           -- an LSH band of the text's MinHash
-            published integer not null,     -- articles.published, seconds since 1970 UTC
             article integer not null,       -- articles.rowid
-            primary key (week, key, published, article)
+            primary key (week, key, article)
         ) without rowid;
-        insert into article_bands (week, key, published, article)
-            select cast(strftime('%s', a.published) as integer) / {WEEK_SECONDS}, k.key,
-                   cast(strftime('%s', a.published) as integer), k.article
+        insert into article_bands (week, key, article)
+            select cast(strftime('%s', a.published) as integer) / {WEEK_SECONDS}, k.key, k.article
             from article_keys k join articles a on a.rowid = k.article;
         drop table article_keys;
         drop index articles_title_key;
