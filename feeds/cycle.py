@@ -8,6 +8,7 @@ time by this thread, each in its own transaction, as results arrive.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -83,6 +84,37 @@ def run_cycle(
     on_result: Callable[[SourceResult], None] | None = None,
 ) -> CycleSummary:
     """Fetch every enabled source, store what changed, publish; never raises for a source."""
+    with _fewer_collections():
+        return _run_cycle(config, db, now=now, force=force, publish=publish, on_result=on_result)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the garbage collector's full passes rarely while a cycle runs.
+
+    A cycle allocates hundreds of thousands of small objects (articles, band
+    buckets) and frees almost all of them by reference counting; the default
+    thresholds make the collector walk every live object again and again, which
+    measured 16 % of a first cycle over 200 feeds. Restored afterwards, so a
+    service between cycles collects as usual.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _run_cycle(
+    config: Config,
+    db: Database,
+    *,
+    now: datetime,
+    force: bool,
+    publish: bool,
+    on_result: Callable[[SourceResult], None] | None,
+) -> CycleSummary:
     started = time.monotonic()
     summary = CycleSummary()
     source_rows.sync(db, [(s.name, s.url, s.kind) for s in config.sources])
