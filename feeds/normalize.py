@@ -1,7 +1,9 @@
 """Turn extracted items into articles: canonical URLs, NFC text, sanitised HTML, dates.
 
-Pure functions, no I/O; ingest.py calls normalize_item() once per item, in a
-worker process when there are many sources.
+Pure functions, no I/O; prepare.py calls normalize_item() once per item, in a
+worker process when there are many sources. The worker also signs the text
+(similarity.signature): band keys, shingle set and figures travel with the
+article so the thread that stores never reads the text again.
 """
 
 from __future__ import annotations

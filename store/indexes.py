@@ -5,6 +5,10 @@ article past each index's watermark in one sorted pass and moves the mark.
 Until then the new articles' band keys live in the Deduper's memory, so
 matching within a cycle sees them. Both indexes can be rebuilt from the
 articles table alone, so a crash between a commit and a catch-up loses nothing.
+
+Band keys are filed under the week the article was published (article_bands:
+week, key, article): a cycle's keys land in one part of the index, and a
+lookup reads only the weeks of the dedup window, however old the store.
 """
 
 from __future__ import annotations
