@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -102,12 +102,15 @@ def cluster(
             mine = candidates.get(index, ())
             if mine:
                 shingles = profiles.get(index)[0]
+                matches: list[tuple[float, int]] = []
                 for other in mine:
                     if found.find(other) == found.find(index):
                         continue
                     body = overlap_of(shingles, profiles.get(other)[0])
-                    if judge(side(index), side(other), settings, body=body).same:
-                        found.union(other, index)
+                    verdict = judge(side(index), side(other), settings, body=body)
+                    if verdict.same:
+                        matches.append((-max(verdict.jaccard, verdict.containment), other))
+                _join(found, index, sorted(matches), profiles, side, settings)
             for gone in profiles.done_with(index):
                 sides.pop(gone, None)
     finally:
@@ -117,6 +120,31 @@ def cluster(
     for index in range(len(members)):
         groups[found.find(index)].append(index)
     return sorted(groups.values())
+
+
+def _join(
+    found: _UnionFind,
+    index: int,
+    matches: list[tuple[float, int]],
+    profiles: _Profiles,
+    side: Callable[[int], Side],
+    settings: DedupSettings,
+) -> None:
+    """Join the closest match's cluster; another one only if it is one story with that match.
+
+    As in the incremental path: a short text can be contained in two stories (a
+    column's template lead) and must not bridge them on its own.
+    """
+    if not matches:
+        return
+    anchor = matches[0][1]
+    found.union(anchor, index)
+    for _, other in matches[1:]:
+        if found.find(other) == found.find(index):
+            continue
+        body = overlap_of(profiles.get(anchor)[0], profiles.get(other)[0])
+        if judge(side(anchor), side(other), settings, body=body).same:
+            found.union(other, index)
 
 
 class _Exact:

@@ -385,3 +385,39 @@ def test_rebuild_merging_a_story_that_others_were_merged_into(db) -> None:  # ty
     assert loose.merged_ids == [split_id] and _ids(db) == {original_id}
     assert stories.resolve(db, "merged-earlier") == original_id
     assert stories.resolve(db, split_id) == original_id
+
+
+def _batch(*placed: NewArticle) -> list[list[int]]:
+    from feeds import cluster as batch
+
+    members = [
+        batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, indexes.pack(a.keys))
+        for i, a in enumerate(placed)
+    ]
+    return batch.cluster(members, iter([a.text for a in placed]), DedupSettings(), processes=1)
+
+
+def test_batch_an_article_contained_in_two_different_stories_does_not_merge_them() -> None:
+    """The rebuild follows the incremental rule: a shared lead bridges nothing alone."""
+    column = "Kết quả xổ số miền Bắc ngày 5/3/2024 được công bố lúc 18 giờ 15 tại trường quay."
+    title = "Xổ số miền Bắc 5/3/2024"
+    first = article(
+        "A", "https://a.vn/xs-1.html", title,
+        content=html([column, *gold(5, "79,5", "68,2", "tăng 100.000 đồng")]),
+    )  # fmt: skip
+    second = article("B", "https://b.vn/xs-2.html", title, content=html([column, *FIRE]), hours=1)
+    lead_only = article("C", "https://c.vn/xs-3.html", title, summary=column, hours=2)
+    groups = _batch(first, second, lead_only)
+    assert len(groups) == 2  # the lead joined one of them
+    assert not any({0, 1} <= set(group) for group in groups)  # the two stay apart
+
+
+def test_batch_a_bridge_that_is_one_story_with_both_merges_them() -> None:
+    summary = article(
+        "A", "https://a.vn/1.html", "Buýt điện: thêm tuyến", summary=" ".join(BUS[3:])
+    )
+    full = article("B", "https://b.vn/2.html", "Ba tuyến buýt điện mới", content=html(BUS), hours=1)
+    bridge = article(
+        "C", "https://c.vn/3.html", "Buýt điện", content=html(BUS[3:] + BUS[:3]), hours=2
+    )
+    assert _batch(summary, full, bridge) == [[0, 1, 2]]
