@@ -151,8 +151,9 @@ def candidates(
     of `published`; those sharing the most bands first.
 
     `unindexed` are rowids of articles not yet in article_bands that share a band (the
-    caller keeps those in memory until indexes.catch_up()). Every lookup is a range
-    scan of an index over (key, time): its cost follows the window, not the store.
+    caller keeps those in memory until indexes.catch_up()). Band keys are looked up
+    only in the weeks the window overlaps, titles by (title_key, published): the cost
+    follows the window, not the store.
     """
     since, until = _iso(published - window), _iso(published + window)
     found: dict[str, Candidate] = {}
