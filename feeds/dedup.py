@@ -87,8 +87,9 @@ def new_story_id(first_article_id: str) -> str:
 class Side:
     """What judge() looks at besides the texts' overlap.
 
-    The figures of a text are needed only when two titles differ in a number, so a
-    Side made from a text reads them on first use.
+    The figures of a text are needed only when the two texts are not near-identical
+    (or their titles differ in a number), so a Side made from a text reads them on
+    first use; an article fresh from a worker brings them already read.
     """
 
     __slots__ = ("_figures", "_text", "published", "title_key", "title_numbers")
