@@ -7,8 +7,10 @@ All are plain, picklable data so parsing can run in worker processes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,15 @@ class Image:
     url: str
     type: str | None = None
     length: int | None = None
+
+
+def declared_length(attrs: Mapping[str, Any]) -> int | None:
+    """The size in bytes an enclosure or media element declares, when it is a positive number.
+
+    RSS puts it in `length`, Media RSS in `fileSize` (read as `filesize`); both parsers use it.
+    """
+    raw = str(attrs.get("length") or attrs.get("filesize") or "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from ..dates import feed_date, has_zone
-from ..model import Extracted, FeedMeta, Image, RawItem
+from ..model import Extracted, FeedMeta, Image, RawItem, declared_length
 from ..text import clean_line, html_to_text
 
 log = logging.getLogger(__name__)
@@ -831,16 +831,12 @@ def _image(entry: _Entry) -> Image | None:
     """feed.py's _image() on feedparser's enclosures and media lists."""
     for enclosure in entry.enclosures:
         if (enclosure.get("type") or "").startswith("image/") and enclosure.get("href"):
-            return Image(enclosure["href"].strip(), enclosure.get("type"), _length(enclosure))
+            size = declared_length(enclosure)
+            return Image(enclosure["href"].strip(), enclosure.get("type"), size)
     for media in (*entry.media, *entry.thumbnails):
         if media.get("url") and media.get("medium", "image") == "image":
-            return Image(media["url"].strip(), media.get("type"), _length(media))
+            return Image(media["url"].strip(), media.get("type"), declared_length(media))
     return None
-
-
-def _length(attrs: Attrs) -> int | None:
-    raw = str(attrs.get("length") or attrs.get("filesize") or "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
 def _no_cdf(attrs: Attrs) -> None:

@@ -15,7 +15,7 @@ import feedparser
 
 from ..dates import feed_date
 from ..errors import ExtractError
-from ..model import Extracted, FeedMeta, Image, RawItem
+from ..model import Extracted, FeedMeta, Image, RawItem, declared_length
 from ..text import clean_line, html_to_text
 from .fast import extract_fast
 
@@ -136,13 +136,9 @@ def _author(entry: Any) -> str | None:
 def _image(entry: Any) -> Image | None:
     for enclosure in entry.get("enclosures", []):
         if (enclosure.get("type") or "").startswith("image/") and enclosure.get("href"):
-            return Image(enclosure["href"].strip(), enclosure.get("type"), _length(enclosure))
+            size = declared_length(enclosure)
+            return Image(enclosure["href"].strip(), enclosure.get("type"), size)
     for media in (*entry.get("media_content", []), *entry.get("media_thumbnail", [])):
         if media.get("url") and media.get("medium", "image") == "image":
-            return Image(media["url"].strip(), media.get("type"), _length(media))
+            return Image(media["url"].strip(), media.get("type"), declared_length(media))
     return None
-
-
-def _length(attrs: Any) -> int | None:
-    raw = str(attrs.get("length") or attrs.get("filesize") or "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
