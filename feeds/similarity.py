@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,29 +74,71 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(numbers(text))
 
 
-# Vietnamese has a few thousand syllables: each one's hash is computed once per process.
-_TOKEN_IDS: dict[str, int] = {}
+# Vietnamese has a few thousand syllables: each one's hash is computed once per process,
+# and kept as the 8 little-endian bytes numpy reads, so a text's ids are one bytes.join().
+_TOKEN_IDS: dict[str, bytes] = {}
 _MAX_TOKEN_IDS = 500_000
+# The same for what signature() reads: the text split at white space, punctuation and all
+# ("rất.", "12/3"), each piece -> the packed ids of its tokens (b"" for "-").
+_PIECE_IDS: dict[str, bytes] = {}
+_MAX_PIECE_IDS = 500_000
+_ID = np.dtype("<u8")
 
 
-def _token_id(token: str) -> int:
-    found = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+def _token_bytes(token: str) -> bytes:
+    """The token's 64-bit id (blake2b: the same in every process), little-endian."""
+    return hashlib.blake2b(token.encode(), digest_size=8).digest()
+
+
+def _token_id(token: str) -> bytes:
+    found = _token_bytes(token)
     if len(_TOKEN_IDS) < _MAX_TOKEN_IDS:
         _TOKEN_IDS[token] = found
     return found
 
 
-def _shingles_in_order(words: list[str]) -> npt.NDArray[np.uint64]:
+def _piece_ids(piece: str) -> bytes:
+    found = b"".join(map(_token_bytes, _WORD.findall(piece)))
+    if len(_PIECE_IDS) < _MAX_PIECE_IDS:
+        _PIECE_IDS[piece] = found
+    return found
+
+
+def _packed(keys: list[str], cache: dict[str, bytes], compute: Callable[[str], bytes]) -> bytes:
+    """The cached ids of every key, concatenated; a dict lookup per key, in C for the hits."""
+    found = list(map(cache.get, keys))
+    if None in found:
+        pairs = zip(keys, found, strict=True)
+        found = [ids if ids is not None else compute(key) for key, ids in pairs]
+    return b"".join(found)  # type: ignore[arg-type]
+
+
+def _mixed(ids: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """64-bit hashes of the word 3-grams in text order, repeats kept (the words if < 3)."""
-    if not words:
-        return np.zeros(0, dtype=np.uint64)
-    known = _TOKEN_IDS.get
-    ids = np.array([known(w) or _token_id(w) for w in words], dtype=np.uint64)
     if len(ids) < SHINGLE:
-        return ids
+        return ids.astype(np.uint64)
     with np.errstate(over="ignore"):
         mixed: npt.NDArray[np.uint64] = ids[:-2] * _MIX[0] ^ ids[1:-1] * _MIX[1] ^ ids[2:] * _MIX[2]
     return mixed
+
+
+def _shingles_in_order(words: list[str]) -> npt.NDArray[np.uint64]:
+    """64-bit hashes of the word 3-grams in text order, repeats kept (the words if < 3)."""
+    return _mixed(np.frombuffer(_packed(words, _TOKEN_IDS, _token_id), dtype=_ID))
+
+
+def _distinct_high(ordered: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """The distinct top halves of the hashes, sorted: np.unique's result, by sort and compare
+    (np.unique hashes first, which costs several times more on a few hundred values)."""
+    high = (ordered >> np.uint64(32)).astype(np.uint32)
+    high.sort()
+    if high.size < 2:
+        return high
+    keep = np.empty(high.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(high[1:], high[:-1], out=keep[1:])
+    distinct: npt.NDArray[np.uint32] = high[keep]
+    return distinct
 
 
 def shingle_hashes(words: list[str]) -> npt.NDArray[np.uint32]:
@@ -103,7 +146,7 @@ def shingle_hashes(words: list[str]) -> npt.NDArray[np.uint32]:
     sorted. 32 bits are plenty to compare two sets of a few hundred (a false match is about
     one in 50,000 pairs of texts) and half the memory of 64.
     """
-    return np.unique((_shingles_in_order(words) >> np.uint64(32)).astype(np.uint32))
+    return _distinct_high(_shingles_in_order(words))
 
 
 def profile(text: str) -> tuple[npt.NDArray[np.uint32], frozenset[str]]:
@@ -111,38 +154,74 @@ def profile(text: str) -> tuple[npt.NDArray[np.uint32], frozenset[str]]:
     return shingle_hashes(tokens(text)), figures(text)
 
 
-def _permuted(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """Every shingle under every one of the 128 multiply-shift permutations (128 × n)."""
+_EMPTY_MINHASHES = np.full((2, PERMUTATIONS), 0xFFFFFFFF, dtype=np.uint64)
+_EMPTY_MINHASHES.flags.writeable = False
+
+
+def _minhashes(hashes: npt.NDArray[np.uint64], lead: int) -> npt.NDArray[np.uint64]:
+    """The MinHash of all the shingles and that of the first `lead` (at least one) of them,
+    as two rows of 32-bit values; all-ones when there are no shingles.
+
+    Each permutation keeps the top 32 bits of A·h + B (mod 2^64). Dropping the low bits
+    never reorders two values, so the minimum is taken first and shifted once, and the
+    whole-text minimum is the lead's minimum against that of the other columns: every
+    product is computed and read once.
+    """
+    if hashes.size == 0:
+        return _EMPTY_MINHASHES
     with np.errstate(over="ignore"):
-        permuted: npt.NDArray[np.uint64] = (
-            _A[:, None] * hashes[None, :] + _B[:, None]
-        ) >> np.uint64(32)
-    return permuted
-
-
-def _minimums(permuted: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
-    """The MinHash: each permutation's minimum; all-ones for an empty set."""
-    if permuted.shape[1] == 0:
-        return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
-    smallest: npt.NDArray[np.uint32] = permuted.min(axis=1).astype(np.uint32)
-    return smallest
+        permuted = np.multiply.outer(hashes, _A)  # n × 128, mod 2^64
+        permuted += _B
+    minimums = np.empty((2, PERMUTATIONS), dtype=np.uint64)
+    permuted[:lead].min(axis=0, out=minimums[1])
+    if lead < hashes.size:
+        np.minimum(minimums[1], permuted[lead:].min(axis=0), out=minimums[0])
+    else:
+        minimums[0] = minimums[1]
+    minimums >>= np.uint64(32)
+    return minimums
 
 
 _BAND_MIX = np.random.default_rng(20240406).integers(1, 2**63, size=ROWS + 2, dtype=np.uint64) | 1
 
 
-def band_keys(signature: npt.NDArray[np.uint32], salt: int) -> list[int]:
-    """One 63-bit key per band; `salt` keeps the full-text and lead indexes apart."""
-    rows = signature.reshape(BANDS, ROWS).astype(np.uint64)
+def _band_offsets(salt: int) -> npt.NDArray[np.uint64]:
     with np.errstate(over="ignore"):
-        key = (rows * _BAND_MIX[:ROWS]).sum(axis=1, dtype=np.uint64)
-        key += (
+        offsets: npt.NDArray[np.uint64] = (
             np.arange(BANDS, dtype=np.uint64) * _BAND_MIX[ROWS]
             + np.uint64(salt) * _BAND_MIX[ROWS + 1]
         )
+    return offsets
+
+
+# The per-band constants of band_keys() for the full text (salt 1) and the lead (salt 2).
+_OFFSETS = {salt: _band_offsets(salt) for salt in (1, 2)}
+_BOTH_OFFSETS = np.stack([_OFFSETS[1], _OFFSETS[2]])
+
+
+def _keys(
+    signatures: npt.NDArray[np.uint32] | npt.NDArray[np.uint64], offsets: npt.NDArray[np.uint64]
+) -> list[int]:
+    """band_keys() of one or more signatures (rows) at once, with their salts' offsets.
+
+    A band's rows are mixed by a matrix product, which wraps mod 2^64 as the sum of the
+    products does, in one call instead of two.
+    """
+    rows = signatures.reshape(-1, BANDS, ROWS).astype(np.uint64, copy=False)
+    with np.errstate(over="ignore"):
+        key = rows @ _BAND_MIX[:ROWS]
+        key += offsets
         key ^= key >> np.uint64(29)
         key *= _MIX[0]
-    return (key & np.uint64(_MASK63)).tolist()  # type: ignore[no-any-return]
+    key &= np.uint64(_MASK63)
+    keys: list[int] = key.ravel().tolist()
+    return keys
+
+
+def band_keys(signature: npt.NDArray[np.uint32], salt: int) -> list[int]:
+    """One 63-bit key per band; `salt` keeps the full-text and lead indexes apart."""
+    offsets = _OFFSETS[salt] if salt in _OFFSETS else _band_offsets(salt)
+    return _keys(signature, offsets)
 
 
 @dataclass(frozen=True)
@@ -155,22 +234,42 @@ class Signature:
     figures: tuple[str, ...] = ()  # figures() of the text, sorted
 
 
-def signature(text: str) -> Signature:
+def folded_pieces(text: str) -> list[str]:
+    """`text` NFC and case-folded, split at white space: what signature() reads.
+
+    tokens() are the \\w+ runs of these pieces, in order (no white space is a word
+    character), and normalize.text_key() joins them with single spaces.
+    """
+    return unicodedata.normalize("NFC", text).casefold().split()
+
+
+def signature(text: str, pieces: list[str] | None = None) -> Signature:
     """One pass: the lead's shingles are the first ones of the text's, so the lead's MinHash
     is the minimum over the first columns of the same permuted matrix (repeats change no
-    minimum, so no de-duplication is needed)."""
-    words = tokens(text)
-    ordered = _shingles_in_order(words)
-    permuted = _permuted(ordered)
-    lead_words = min(LEAD_TOKENS, len(words))
-    lead_columns = lead_words - (SHINGLE - 1) if len(words) >= SHINGLE else lead_words
-    keys = band_keys(_minimums(permuted), 1)
-    if lead_columns:
-        keys += band_keys(_minimums(permuted[:, :lead_columns]), 2)
-    distinct = np.unique((ordered >> np.uint64(32)).astype(np.uint32))
-    return Signature(
-        int(ordered.size), tuple(keys), distinct.tobytes(), tuple(sorted(figures(text)))
-    )
+    minimum, so no de-duplication is needed). `pieces`: folded_pieces(text), if already made.
+    """
+    if pieces is None:
+        pieces = folded_pieces(text)
+    ids = np.frombuffer(_packed(pieces, _PIECE_IDS, _piece_ids), dtype=_ID)
+    ordered = _mixed(ids)
+    keys = _text_keys(ordered, ids.size)
+    distinct = _distinct_high(ordered)
+    return Signature(int(ordered.size), tuple(keys), distinct.tobytes(), _sorted_figures(text))
+
+
+def _text_keys(ordered: npt.NDArray[np.uint64], words: int) -> list[int]:
+    """The band keys of the whole text (salt 1), then of its lead (salt 2) unless empty."""
+    lead_words = min(LEAD_TOKENS, words)
+    lead_columns = lead_words - (SHINGLE - 1) if words >= SHINGLE else lead_words
+    minimums = _minhashes(ordered, lead_columns)
+    if not lead_columns:  # no words: the full text's keys only
+        return _keys(minimums[0], _OFFSETS[1])
+    return _keys(minimums, _BOTH_OFFSETS)
+
+
+def _sorted_figures(text: str) -> tuple[str, ...]:
+    """tuple(sorted(figures(text))), stripping zeros once per distinct number."""
+    return tuple(sorted({n.lstrip("0") or "0" for n in set(_NUMBER.findall(text))}))
 
 
 def unpack_shingles(packed: bytes) -> npt.NDArray[np.uint32]:
