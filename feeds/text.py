@@ -12,7 +12,6 @@ import unicodedata
 
 from slugify import slugify as _slugify
 
-_SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|figcaption|blockquote|tr)>|<br\s*/?>", re.I)
 
@@ -29,14 +28,14 @@ def nfc(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """NFC with runs of white space folded into one space: for titles and names."""
-    return _SPACE.sub(" ", nfc(text)).strip()
+    return " ".join(nfc(text).split())  # str.split() and the regex \s: the same white space
 
 
 def fold(text: str) -> str:
     """A key for comparing labels: no case, no diacritics, `đ` as `d`, spaces folded."""
     decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACE.sub(" ", bare).strip()
+    return " ".join(bare.split())
 
 
 def slugify(text: str) -> str:
@@ -50,16 +49,38 @@ def html_to_text(markup: str) -> str:
     Entities are decoded and tags stripped until neither is left, so escaped
     markup (`&lt;script&gt;`) cannot come back to life as a tag.
     """
-    text = _BLOCK_END.sub("\n", markup)
+    text = _BLOCK_END.sub("\n", markup) if "<" in markup else markup
     for _ in range(4):
         plain = html.unescape(_TAG.sub(" ", text))
         if plain == text:
             break
         text = plain
-    if _TAG.search(text):  # markup escaped more deeply than anyone writes text: drop the brackets
-        text = text.replace("<", " ").replace(">", " ")
-    lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
-    return nfc("\n".join(line for line in lines if line))
+        if "<" not in text and "&" not in text:  # another round would change nothing
+            break
+    if "<" in text and _TAG.search(text):  # markup escaped more deeply than anyone writes text
+        text = text.replace("<", " ").replace(">", " ")  # drop the brackets
+    return _paragraphs(text)
+
+
+def _paragraphs(text: str) -> str:
+    """Each line's words joined by single spaces, blank lines dropped, NFC.
+
+    A line with no double space and nothing unprintable (every white space but the space
+    is unprintable) is already in that form; an unprintable character may also be one XML
+    cannot carry, so only then is the text searched for those.
+    """
+    lines = []
+    printable = True
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if "  " in line or not line.isprintable():
+            line = " ".join(line.split())
+            printable = False
+        lines.append(line)
+    joined = "\n".join(lines)
+    return unicodedata.normalize("NFC", joined) if printable else nfc(joined)
 
 
 def plain_line(text: str) -> str:
