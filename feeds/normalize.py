@@ -19,7 +19,7 @@ from store.records import NewArticle
 from .dates import clamp
 from .model import RawItem
 from .sanitize import clean_html
-from .similarity import signature, title_key
+from .similarity import folded_pieces, signature, title_key
 from .text import fold, html_to_text, nfc, plain_line, shorten
 from .urls import absolute, canonical_url, web_url, without_tracking
 
@@ -53,7 +53,9 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
     image_url = web_url(
         absolute(image.url, link) if image else _first_image(content or summary or "")
     )
-    sig = signature(text)
+    pieces = folded_pieces(text)  # read by both the signature and the text hash
+    sig = signature(text, pieces)
+    labels = tuple(plain_line(raw) for raw in item.labels)
     published = clamp(item.published or item.updated, now=ctx.now, fallback=ctx.now)
     updated = clamp(item.updated, now=ctx.now, fallback=published) if item.updated else None
     return NewArticle(
@@ -66,14 +68,12 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
         summary=summary,
         content=content,
         text=text,
-        text_hash=text_key(text),
+        text_hash=_folded_key(pieces),
         content_hash=_digest(title, link, author, summary, content, image_url),
         published=published,
         updated=updated,
-        categories=categorize(
-            tuple(plain_line(raw) for raw in item.labels), ctx.labels, ctx.category
-        ),
-        labels=tuple(label for label in (plain_line(raw) for raw in item.labels) if label),
+        categories=categorize(labels, ctx.labels, ctx.category),
+        labels=tuple(label for label in labels if label),
         image_url=image_url,
         image_type=image.type if image and image_url else None,
         image_length=image.length if image and image_url else None,
@@ -98,7 +98,13 @@ def categorize(
 
 def text_key(text: str) -> str | None:
     """A hash of the text that ignores case, diacritic encoding and spacing; None if short."""
-    folded = " ".join(nfc(text).casefold().split())
+    return _folded_key(nfc(text).casefold().split())
+
+
+def _folded_key(pieces: list[str]) -> str | None:
+    """text_key() of a text from its folded_pieces(); normalize_item()'s texts come from
+    html_to_text(), already NFC and free of what nfc() removes, so the two agree."""
+    folded = " ".join(pieces)
     if len(folded) < MIN_TEXT_FOR_HASH:
         return None
     return hashlib.sha1(folded.encode()).hexdigest()

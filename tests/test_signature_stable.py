@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import random
 import unicodedata
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
 from feeds import similarity
+from feeds.model import RawItem
+from feeds.normalize import Context, normalize_item, text_key
 from feeds.similarity import (
     BANDS,
     LEAD_TOKENS,
@@ -147,3 +150,23 @@ def test_band_keys_of_any_salt() -> None:
     minimums = np.arange(PERMUTATIONS, dtype=np.uint32) * np.uint32(33_554_467)
     for salt in (0, 1, 2, 7):
         assert band_keys(minimums, salt) == _plain_band_keys(minimums, salt)
+
+
+def test_normalize_item_signs_and_hashes_the_text_it_keeps() -> None:
+    """normalize_item() folds the text once for the signature and the text hash."""
+    rng = random.Random(3)
+    markup = ["<p>", "</p>", "<br>", "&amp;", "&nbsp;", "\x00", "\u2028", "\r\n", "&lt;b&gt;"]
+    now = datetime(2024, 4, 5, tzinfo=UTC)
+    ctx = Context("s", "https://x.vn/feed.xml", None, {}, now)
+    for text in _texts(60):
+        html = "".join(rng.choice([*markup, text]) for _ in range(6))
+        article = normalize_item(RawItem("k", "https://x.vn/a.html", "T", content=html), ctx)
+        assert article is not None
+        found = signature(article.text)
+        assert (article.keys, article.shingle_set, article.figures) == (
+            found.keys,
+            found.shingle_set,
+            found.figures,
+        )
+        assert article.shingles == found.size
+        assert article.text_hash == text_key(article.text)
