@@ -18,6 +18,10 @@ TRACKING = re.compile(
 )
 
 
+# What a link must not contain once stripped: C0 controls and spaces.
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]")
+
+
 def is_tracking(key: str) -> bool:
     return bool(TRACKING.match(key))
 
@@ -55,7 +59,7 @@ def web_url(url: str | None) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    if any(ord(ch) < 33 for ch in url):
+    if _CONTROL_OR_SPACE.search(url):
         return None
     return url
 
