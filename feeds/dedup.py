@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -29,8 +30,10 @@ from sqlite_utils import Database
 from store import articles, indexes, stories
 from store.records import Candidate, NewArticle
 
+from .band_buffer import BandBuffer
 from .clock import from_iso, iso
 from .config import DedupSettings
+from .known import Known
 from .similarity import (
     ShingleCache,
     figures,
@@ -183,21 +186,47 @@ class Deduper:
     def __init__(self, settings: DedupSettings) -> None:
         self.settings = settings
         # Band keys of articles stored since the last indexes.catch_up(): key -> rowids.
-        self.unindexed: dict[int, list[int]] = defaultdict(list)
-        self.pending = 0  # articles stored since the last catch-up
+        self.unindexed = BandBuffer(per_key=MAX_BUCKET)
         self.shingles = ShingleCache()
         self.sides: dict[str, Side] = {}
 
     def catch_up(self, db: Database) -> None:
-        """Write the pending full-text and LSH index entries; call after storing a batch."""
+        """Write the pending band index entries; call after storing a batch."""
         indexes.catch_up(db)
         self.unindexed.clear()
-        self.pending = 0
 
-    def place(self, db: Database, article: NewArticle, *, now: datetime) -> Placement:
+    @property
+    def pending(self) -> int:
+        """Articles stored since the last catch-up."""
+        return len(self.unindexed)
+
+    def place_all(
+        self, db: Database, batch: Sequence[NewArticle], *, now: datetime
+    ) -> Counter[Placement]:
+        """place() every article of a batch (one source's), asking the store once for all.
+
+        Places exactly as place() one by one would (see known.py).
+        """
+        ids = [article_id(a.source, a.guid) for a in batch]
+        known = Known(db, batch, ids, window=self.settings.window)
+        counts: Counter[Placement] = Counter()
+        for aid, article in zip(ids, batch, strict=True):
+            counts[self.place(db, article, now=now, known=known, aid=aid)] += 1
+            known.placed(aid, article)
+        return counts
+
+    def place(
+        self,
+        db: Database,
+        article: NewArticle,
+        *,
+        now: datetime,
+        known: Known | None = None,
+        aid: str | None = None,
+    ) -> Placement:
         """Store one article and attach it to its story. Call inside a transaction."""
-        aid = article_id(article.source, article.guid)
-        existing = articles.find(db, aid)
+        aid = aid or article_id(article.source, article.guid)
+        existing = known.stored(db, aid) if known else articles.find(db, aid)
         if existing is not None:
             if existing["content_hash"] == article.content_hash:
                 return Placement.UNCHANGED
@@ -206,7 +235,7 @@ class Deduper:
             stories.add_categories(db, existing["story_id"], article.categories)
             return Placement.UPDATED
 
-        matched, match = self.match(db, article)
+        matched, match = self.match(db, article, known)
         if not matched:
             story_id = new_story_id(aid)
             stories.create(
@@ -222,36 +251,37 @@ class Deduper:
             )
             return Placement.NEW
 
-        survivor, *others = stories.created_order(db, matched)
+        survivor, *others = stories.created_order(db, matched) if len(matched) > 1 else matched
         for other in others:
             stories.merge(db, survivor, other, now=now)
+            if known:
+                known.merged[other] = survivor
         rowid = articles.insert(db, aid, article, story_id=survivor, now=now, match=match)
         self._remember(rowid, aid, article)
         self._attach(db, survivor, aid, article, now)
         return Placement.DUPLICATE
 
-    def match(self, db: Database, article: NewArticle) -> tuple[list[str], dict[str, Any] | None]:
+    def match(
+        self, db: Database, article: NewArticle, known: Known | None = None
+    ) -> tuple[list[str], dict[str, Any] | None]:
         """The stories `article` belongs to (usually one), and why."""
-        if story := articles.story_with_url(db, article.url):
+        if story := self._story_with_url(db, article, known):
             return [story], {"reason": "same URL"}
-        window = self.settings.window
-        since, until = iso(article.published - window), iso(article.published + window)
-        if article.text_hash and (
-            story := articles.story_with_text(db, article.text_hash, since=since, until=until)
-        ):
+        if article.text_hash and (story := self._story_with_text(db, article, known)):
             return [story], {"reason": "same text"}
-        shared: Counter[int] = Counter(
-            rowid for key in set(article.keys) for rowid in self.unindexed.get(key, ())
-        )
+        shared = self.unindexed.shared(article.keys)
         unindexed = [rowid for rowid, _ in shared.most_common(MAX_UNINDEXED)]
-        found = articles.candidates(
-            db,
-            keys=article.keys,
-            title_key=article.title_key,
-            published=article.published,
-            window=window,
-            unindexed=tuple(unindexed),
-        )
+        if known:
+            found = known.candidates(db, article, unindexed)
+        else:
+            found = articles.candidates(
+                db,
+                keys=article.keys,
+                title_key=article.title_key,
+                published=article.published,
+                window=self.settings.window,
+                unindexed=tuple(unindexed),
+            )
         best: dict[str, tuple[float, Candidate, Verdict]] = {}  # per story, its closest article
         if not found:
             return [], None
@@ -271,6 +301,22 @@ class Deduper:
             ranked[0],
             *self._same_as(closest, [best[s][1] for s in ranked[1:]]),
         ], verdict.detail(closest.id)
+
+    @staticmethod
+    def _story_with_url(db: Database, article: NewArticle, known: Known | None) -> str | None:
+        if known:
+            return known.story_with_url(db, article.url)
+        return articles.story_with_url(db, article.url)
+
+    def _story_with_text(
+        self, db: Database, article: NewArticle, known: Known | None
+    ) -> str | None:
+        assert article.text_hash
+        if known:
+            return known.story_with_text(db, article.text_hash, article.published)
+        window = self.settings.window
+        since, until = iso(article.published - window), iso(article.published + window)
+        return articles.story_with_text(db, article.text_hash, since=since, until=until)
 
     def _same_as(self, anchor: Candidate, others: list[Candidate]) -> list[str]:
         """Stories an article bridges that are also one story with the best match.
@@ -307,19 +353,13 @@ class Deduper:
         """Index the new article in memory; keep what comparing with it needs."""
         self.shingles.put(aid, self._shingles_of(article))
         self._keep_side(aid, Side.of(article))
-        self.pending += 1
-        for key in set(article.keys):
-            bucket = self.unindexed[key]
-            if len(bucket) < MAX_BUCKET:  # a band shared by that many says nothing more
-                bucket.append(rowid)
+        self.unindexed.add(rowid, article.keys)
 
     def _attach(
         self, db: Database, story_id: str, aid: str, article: NewArticle, now: datetime
     ) -> None:
-        current = articles.get(db, stories.representative(db, story_id))
-        better = is_better_representative(
-            article, current.source, bool(current.content), self.settings
-        )
+        source, has_content = stories.representative_source(db, story_id)
+        better = is_better_representative(article, source, has_content, self.settings)
         stories.touch(
             db, story_id, now=now, published=article.published, article_id=aid if better else None
         )

@@ -44,10 +44,7 @@ def store_articles(
     db: Database, prepared: Prepared, *, now: datetime, deduper: Deduper
 ) -> Counter[Placement]:
     """Place every article of one source; call inside the source's transaction."""
-    counts: Counter[Placement] = Counter()
-    for article in prepared.articles:
-        counts[deduper.place(db, article, now=now)] += 1
-    return counts
+    return deduper.place_all(db, prepared.articles, now=now)
 
 
 def record_fetched(

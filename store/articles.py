@@ -67,6 +67,101 @@ def story_with_text(db: Database, text_hash: str, *, since: str, until: str) -> 
     return row["story_id"] if row else None
 
 
+CANDIDATE_COLUMNS = "id, story_id, source, title, title_key, text, published, shingles"
+
+
+def _json_list(values: list[Any]) -> str:
+    """A list as one JSON parameter, read with json_each(): no limit on its length."""
+    return json.dumps(values, ensure_ascii=False)
+
+
+def find_many(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """find() of many ids in one query: id -> row, for the ids stored."""
+    rows = db.conn.execute(
+        """select id, content_hash, story_id, published from articles
+           where id in (select value from json_each(?))""",
+        [_json_list(ids)],
+    )
+    return {row["id"]: row for row in _dicts(rows)}
+
+
+def stories_with_urls(db: Database, urls: list[str]) -> dict[str, str]:
+    """story_with_url() of many URLs in one query: url -> a story carrying it."""
+    rows = db.conn.execute(
+        "select url, story_id from articles where url in (select value from json_each(?))",
+        [_json_list(urls)],
+    )
+    return dict(rows.fetchall())
+
+
+def stories_with_texts(db: Database, hashes: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """For story_with_text() of many text hashes: hash -> [(published, story id)]."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    rows = db.conn.execute(
+        """select text_hash, published, story_id from articles
+           where text_hash in (select value from json_each(?))""",
+        [_json_list(hashes)],
+    )
+    for text_hash, published, story_id in rows:
+        found.setdefault(text_hash, []).append((published, story_id))
+    return found
+
+
+def band_neighbours(
+    db: Database, keys: list[int], weeks: list[int]
+) -> dict[int, list[tuple[int, str]]]:
+    """Indexed articles filed under any of `keys` in `weeks`: key -> [(rowid, published)]."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    rows = db.conn.execute(
+        """select b.key, b.article, a.published from article_bands b
+           join articles a on a.rowid = b.article
+           where b.week in (select value from json_each(?))
+             and b.key in (select value from json_each(?))""",
+        [_json_list(weeks), _json_list(keys)],
+    )
+    for key, rowid, published in rows:
+        found.setdefault(key, []).append((rowid, published))
+    return found
+
+
+def title_neighbours(
+    db: Database, title_keys: list[str], *, since: str, until: str
+) -> dict[str, list[tuple[int, str]]]:
+    """Articles with any of `title_keys` published in [since, until]:
+    title key -> [(rowid, published)]."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    rows = db.conn.execute(
+        """select title_key, rowid, published from articles
+           where title_key in (select value from json_each(?)) and published between ? and ?""",
+        [_json_list(title_keys), since, until],
+    )
+    for title_key, rowid, published in rows:
+        found.setdefault(title_key, []).append((rowid, published))
+    return found
+
+
+def rowids_with_title(
+    db: Database, title_key: str, *, since: str, until: str, limit: int
+) -> list[int]:
+    """Articles with this title key published in [since, until], earliest first."""
+    rows = db.conn.execute(
+        """select rowid from articles where title_key = ? and published between ? and ?
+           order by published, rowid limit ?""",
+        [title_key, since, until, limit],
+    )
+    return [rowid for (rowid,) in rows]
+
+
+def candidates_by_rowid(db: Database, rowids: list[int]) -> dict[int, Candidate]:
+    """The candidate columns of the given articles, in one query: rowid -> Candidate."""
+    rows = db.conn.execute(
+        f"""select rowid, {CANDIDATE_COLUMNS} from articles
+            where rowid in (select value from json_each(?))""",
+        [_json_list(rowids)],
+    )
+    return {row["rowid"]: Candidate.from_row(row) for row in _dicts(rows)}
+
+
 _INSERT = """
     insert into articles (
         id, source, guid, url, link, title, author, summary, content, text, text_hash,
@@ -101,7 +196,7 @@ def insert(
 ) -> int:
     """Plain SQL rather than the table API: this runs once per new article, on the hot path.
 
-    Returns the rowid. The full-text and LSH indexes are caught up later (indexes.py).
+    Returns the rowid. The LSH band index is caught up later (indexes.py).
     """
     seen = utc_text(now)
     row = _columns(article) | {
@@ -120,21 +215,15 @@ def insert(
 
 def update(db: Database, article_id: str, article: NewArticle, *, now: datetime) -> None:
     old = next(
-        db.query(
-            "select rowid, title, text, keys, published from articles where id = :id",
-            {"id": article_id},
-        )
+        db.query("select rowid, keys, published from articles where id = :id", {"id": article_id})
     )
     db.conn.execute(_UPDATE, _columns(article) | {"id": article_id, "last_seen": utc_text(now)})
     indexes.reindex_article(
         db,
         old["rowid"],
-        old=(old["title"], old["text"], indexes.unpack(old["keys"]), old["published"]),
-        new=(article.title, article.text, article.keys, article.published),
+        old=(indexes.unpack(old["keys"]), old["published"]),
+        new=(article.keys, article.published),
     )
-
-
-CANDIDATE_COLUMNS = "id, story_id, source, title, title_key, text, published, shingles"
 
 
 def candidates(

@@ -1,10 +1,10 @@
-"""Derived indexes kept in step in batches: full-text search and LSH band keys.
+"""The LSH band index, kept in step in batches.
 
-Articles are inserted without touching either index; catch_up() adds every
-article past each index's watermark in one sorted pass and moves the mark.
-Until then the new articles' band keys live in the Deduper's memory, so
-matching within a cycle sees them. Both indexes can be rebuilt from the
-articles table alone, so a crash between a commit and a catch-up loses nothing.
+Articles are inserted without touching the index; catch_up() adds every
+article past its watermark in one sorted pass and moves the mark. Until then
+the new articles' band keys live in the Deduper's memory (band_buffer.py), so
+matching within a cycle sees them. The index can be rebuilt from the articles
+table alone, so a crash between a commit and a catch-up loses nothing.
 
 Band keys are filed under the week the article was published (article_bands:
 week, key, article): a cycle's keys land in one part of the index, and a
@@ -46,22 +46,16 @@ def mark(db: Database, name: str) -> int:
 
 
 def catch_up(db: Database, *, chunk: int = 5000) -> int:
-    """Index every article past the watermarks; returns how many articles were added.
+    """Index every article past the watermark; returns how many articles were added.
 
     Works through `chunk` articles at a time, each chunk's band keys sorted before
     they go in, so memory stays flat however many articles wait.
     """
     top = next(db.query("select coalesce(max(rowid), 0) as top from articles"))["top"]
-    fts, keyed = mark(db, "fts"), mark(db, "keys")
-    if top <= fts and top <= keyed:
+    keyed = mark(db, "keys")
+    if top <= keyed:
         return 0
     with writing(db):
-        if top > fts:
-            db.execute(
-                """insert into articles_fts (rowid, title, text)
-                   select rowid, title, text from articles where rowid > :low and rowid <= :top""",
-                {"low": fts, "top": top},
-            )
         for low in range(keyed, top, chunk):
             rows = db.execute(
                 f"""select rowid, {EPOCH} as published, keys from articles
@@ -69,13 +63,11 @@ def catch_up(db: Database, *, chunk: int = 5000) -> int:
                 [low, min(low + chunk, top)],
             ).fetchall()
             db.conn.executemany(_ADD_BAND, _band_entries(rows))
-        db.execute(
-            "update index_state set last_rowid = :top where name in ('fts', 'keys')", {"top": top}
-        )
-    return int(top - min(fts, keyed))
+        db.execute("update index_state set last_rowid = :top where name = 'keys'", {"top": top})
+    return int(top - keyed)
 
 
-def _band_entries(rows: list[tuple[int, int, bytes | None]]) -> list[tuple[int, ...]]:
+def _band_entries(rows: list[tuple[int, int, bytes | None]]) -> list[list[int]]:
     """(week, key, article) for every band key of `rows`, sorted, each once.
 
     Sorted so that the inserts walk the index in order; built with numpy because a
@@ -91,7 +83,7 @@ def _band_entries(rows: list[tuple[int, int, bytes | None]]) -> list[tuple[int, 
     table = np.stack((weeks, keys, articles), axis=1)[order]
     if len(table) > 1:
         table = table[np.concatenate(([True], (table[1:] != table[:-1]).any(axis=1)))]
-    return list(map(tuple, table.tolist()))
+    return table.tolist()  # type: ignore[no-any-return]
 
 
 def epoch(moment: datetime) -> int:
@@ -108,25 +100,15 @@ def reindex_article(
     db: Database,
     rowid: int,
     *,
-    old: tuple[str, str, tuple[int, ...], str],
-    new: tuple[str, str, tuple[int, ...], datetime],
+    old: tuple[tuple[int, ...], str],
+    new: tuple[tuple[int, ...], datetime],
 ) -> None:
     """An indexed article changed: replace its entries (unindexed ones wait for catch_up).
 
-    `old` ends with the stored published text, `new` with the new published time.
+    `old` is the stored keys and published text, `new` the new keys and published time.
     """
-    old_title, old_text, old_keys, old_published = old
-    new_title, new_text, new_keys, new_published = new
-    if rowid <= mark(db, "fts"):
-        db.execute(
-            """insert into articles_fts (articles_fts, rowid, title, text)
-               values ('delete', :rowid, :title, :text)""",
-            {"rowid": rowid, "title": old_title, "text": old_text},
-        )
-        db.execute(
-            "insert into articles_fts (rowid, title, text) values (:rowid, :title, :text)",
-            {"rowid": rowid, "title": new_title, "text": new_text},
-        )
+    old_keys, old_published = old
+    new_keys, new_published = new
     if rowid <= mark(db, "keys"):
         was = epoch(datetime.fromisoformat(old_published))
         db.conn.executemany(

@@ -130,6 +130,16 @@ def representative(db: Database, story_id: str) -> str:
     return str(row["article_id"])
 
 
+def representative_source(db: Database, story_id: str) -> tuple[str, bool]:
+    """The source of a story's representative article, and whether it has full content."""
+    row = db.conn.execute(
+        """select a.source, coalesce(a.content, '') != '' from stories s
+           join articles a on a.id = s.article_id where s.id = ?""",
+        [story_id],
+    ).fetchone()
+    return str(row[0]), bool(row[1])
+
+
 STORY_COLUMNS = """
     select s.id as story_id, s.published as story_published, s.updated as story_updated, a.*
     from stories s join articles a on a.id = s.article_id

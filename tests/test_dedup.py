@@ -7,6 +7,8 @@ placed after it; the expectation is whether they end up in one story.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -421,3 +423,38 @@ def test_batch_a_bridge_that_is_one_story_with_both_merges_them() -> None:
         "C", "https://c.vn/3.html", "Buýt điện", content=html(BUS[3:] + BUS[:3]), hours=2
     )
     assert _batch(summary, full, bridge) == [[0, 1, 2]]
+
+
+def _stored(db) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return {r["id"]: (r["story_id"], r["match"]) for r in db.query("select * from articles")}
+
+
+def test_a_batch_is_placed_as_its_articles_one_by_one(tmp_path: Path) -> None:
+    """Deduper.place_all() asks the store once per batch; what the batch itself adds
+    (repeated entries, URLs, texts and titles, merges) must count as it would alone."""
+    summary = article(
+        "A", "https://a.vn/1.html", "Buýt điện: thêm tuyến", summary=" ".join(BUS[3:])
+    )
+    batch = [
+        summary,  # these two stay apart, until the third bridges them: a merge
+        article("B", "https://b.vn/2.html", "Ba tuyến buýt điện mới", content=html(BUS), hours=1),
+        article("C", "https://c.vn/3.html", "Buýt điện", content=html(BUS[3:] + BUS[:3]), hours=2),
+        ORIGINAL,
+        *COPIES.values(),
+        *(item for pair in NEAR_MISSES.values() for item in pair),
+        ORIGINAL,  # the same entry twice in one document
+        replace(summary, summary="<p>Đã sửa</p>", content_hash="changed"),
+    ]
+    one_by_one, batched = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    alone = Deduper(DedupSettings())
+    with one_by_one.atomic():
+        placed_alone = [alone.place(one_by_one, item, now=NOW) for item in batch]
+    together = Deduper(DedupSettings())
+    with batched.atomic():
+        half = len(batch) // 2  # two batches: the second sees the first in the store
+        counts = together.place_all(batched, batch[:half], now=NOW)
+        counts += together.place_all(batched, batch[half:], now=NOW)
+    assert counts == Counter(placed_alone)
+    assert _stored(batched) == _stored(one_by_one)
+    assert Placement.UNCHANGED in placed_alone and Placement.UPDATED in placed_alone
+    assert next(batched.query("select count(*) as n from story_aliases"))["n"] == 1

@@ -1,0 +1,44 @@
+"""The compact in-memory band index gives what a plain dict of capped lists gives."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from feeds import band_buffer
+from feeds.band_buffer import BandBuffer
+
+
+def _plain(filed: list[tuple[int, list[int]]], keys: list[int], per_key: int) -> Counter[int]:
+    buckets: dict[int, list[int]] = {}
+    for rowid, article_keys in filed:
+        for key in set(article_keys):
+            buckets.setdefault(key, []).append(rowid)
+    return Counter(rowid for key in set(keys) for rowid in buckets.get(key, [])[:per_key])
+
+
+def test_lookups_match_a_dict_of_lists_across_frozen_and_merged_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(band_buffer, "FRESH_ARTICLES", 7)  # many runs, many merges
+    rng = random.Random(5)
+    common = [rng.getrandbits(63) for _ in range(30)]  # keys many articles share
+    buffer = BandBuffer(per_key=4)
+    filed: list[tuple[int, list[int]]] = []
+    for rowid in range(1_000_000, 1_000_300):
+        keys = [rng.choice(common) for _ in range(3)] + [rng.getrandbits(63) for _ in range(5)]
+        buffer.add(rowid, keys)
+        filed.append((rowid, keys))
+        probe = [*keys[:4], rng.choice(common), rng.getrandbits(63)]
+        assert buffer.shared(probe) == _plain(filed, probe, 4)
+    assert len(buffer) == 300
+
+
+def test_clear_forgets_everything() -> None:
+    buffer = BandBuffer()
+    buffer.add(1, [10, 20])
+    buffer.clear()
+    assert not buffer.shared([10, 20])
+    assert len(buffer) == 0
