@@ -65,20 +65,22 @@ def html_to_text(markup: str) -> str:
 def _paragraphs(text: str) -> str:
     """Each line's words joined by single spaces, blank lines dropped, NFC.
 
-    A line with no double space and nothing unprintable (every white space but the space
-    is unprintable) is already in that form; an unprintable character may also be one XML
-    cannot carry, so only then is the text searched for those.
+    Every white space but the space is unprintable, line breaks included. So a piece
+    between two newlines that is printable once stripped, with no double space, is one
+    line already in that form; any other piece is split into its lines and words. And
+    what XML cannot carry is unprintable too: only a text with such a piece is searched.
     """
     lines = []
     printable = True
-    for line in text.splitlines():
-        line = line.strip()
+    for piece in text.split("\n"):
+        line = piece.strip()
         if not line:
             continue
-        if "  " in line or not line.isprintable():
-            line = " ".join(line.split())
+        if "  " not in line and line.isprintable():
+            lines.append(line)
+        else:
+            lines.extend(filter(None, map(" ".join, map(str.split, line.splitlines()))))
             printable = False
-        lines.append(line)
     joined = "\n".join(lines)
     return unicodedata.normalize("NFC", joined) if printable else nfc(joined)
 
