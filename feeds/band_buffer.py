@@ -13,7 +13,7 @@ in a handful of arrays.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 import numpy as np
@@ -29,7 +29,7 @@ class BandBuffer:
     def __init__(self, per_key: int = 16) -> None:
         self.per_key = per_key  # a band shared by more articles says nothing more
         self.articles = 0
-        self._fresh: dict[int, list[int]] = {}
+        self._fresh: defaultdict[int, list[int]] = defaultdict(list)
         self._fresh_articles = 0
         # Oldest first; each run's keys sorted, rowids ascending among equal keys. Runs
         # keep rowids as 32-bit offsets from the first one added.
@@ -45,40 +45,67 @@ class BandBuffer:
             self._base = rowid
         fresh = self._fresh
         for key in set(keys):
-            bucket = fresh.get(key)
-            if bucket is None:
-                fresh[key] = [rowid]
-            else:
-                bucket.append(rowid)
+            fresh[key].append(rowid)
         self.articles += 1
         self._fresh_articles += 1
+
+    def settle(self) -> None:
+        """Freeze the newest articles into a sorted run if there are enough of them.
+
+        Called between lookups, never during a batch that looked its keys up in the
+        runs beforehand (in_runs), so what moves out of the dict is not missed.
+        """
         if self._fresh_articles >= FRESH_ARTICLES:
             self._freeze()
 
-    def shared(self, keys: Iterable[int]) -> Counter[int]:
-        """rowid -> how many of `keys` it is filed under (at most `per_key` rowids a key)."""
-        wanted = set(keys)
-        found: Counter[int] = Counter()
-        taken: Counter[int] = Counter()  # rowids given per key so far, oldest runs first
-        if self._runs:
-            query = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
-            for run_keys, run_rows in self._runs:
-                low = np.searchsorted(run_keys, query, side="left")
-                high = np.searchsorted(run_keys, query, side="right")
-                for at in np.flatnonzero(high > low).tolist():
-                    key = int(query[at])
-                    room = self.per_key - taken[key]
-                    if room <= 0:
-                        continue
-                    rows = run_rows[low[at] : min(high[at], low[at] + room)].tolist()
-                    taken[key] += len(rows)
-                    found.update(self._base + row for row in rows)
-        for key in wanted:
-            bucket = self._fresh.get(key)
-            if bucket:
-                room = self.per_key - taken[key]
+    def in_runs(self, keys: Iterable[int]) -> dict[int, list[int]]:
+        """key -> rowids filed under it in the sorted runs, at most `per_key`, oldest first.
+
+        Asked once for all the keys of a batch: sorted queries walk each run in
+        order, where one article's keys at a time each cost a dozen cache misses.
+        """
+        found: dict[int, list[int]] = {}
+        if not self._runs:
+            return found
+        query = np.unique(np.fromiter(keys, dtype=np.int64))
+        for run_keys, run_rows in self._runs:
+            low = np.searchsorted(run_keys, query, side="left")
+            inside = low < len(run_keys)
+            hits = np.flatnonzero(inside)[run_keys[low[inside]] == query[inside]]
+            if not hits.size:
+                continue
+            high = np.searchsorted(run_keys, query[hits], side="right")
+            for at, start, end in zip(
+                hits.tolist(), low[hits].tolist(), high.tolist(), strict=True
+            ):
+                key = int(query[at])
+                rows = found.setdefault(key, [])
+                room = self.per_key - len(rows)
                 if room > 0:
-                    found.update(bucket[:room])
+                    rows.extend(
+                        self._base + row
+                        for row in run_rows[start : min(end, start + room)].tolist()
+                    )
+        return found
+
+    def shared(self, keys: Iterable[int], runs: dict[int, list[int]] | None = None) -> Counter[int]:
+        """rowid -> how many of `keys` it is filed under (at most `per_key` rowids a key).
+
+        `runs` is in_runs() of these keys (or more), taken since the last settle().
+        """
+        wanted = set(keys)
+        if runs is None:
+            runs = self.in_runs(wanted)
+        found: Counter[int] = Counter()
+        fresh = self._fresh
+        for key in wanted:
+            older = runs.get(key, ())
+            if older:
+                found.update(older)
+            if key in fresh:
+                room = self.per_key - len(older)
+                if room > 0:
+                    found.update(fresh[key][:room])
         return found
 
     def clear(self) -> None:

@@ -209,6 +209,8 @@ class Deduper:
         """
         ids = [article_id(a.source, a.guid) for a in batch]
         known = Known(db, batch, ids, window=self.settings.window)
+        self.unindexed.settle()
+        known.buffered = self.unindexed.in_runs(key for a in batch for key in a.keys)
         counts: Counter[Placement] = Counter()
         for aid, article in zip(ids, batch, strict=True):
             counts[self.place(db, article, now=now, known=known, aid=aid)] += 1
@@ -269,7 +271,9 @@ class Deduper:
             return [story], {"reason": "same URL"}
         if article.text_hash and (story := self._story_with_text(db, article, known)):
             return [story], {"reason": "same text"}
-        shared = self.unindexed.shared(article.keys)
+        if not known:
+            self.unindexed.settle()
+        shared = self.unindexed.shared(article.keys, known.buffered if known else None)
         unindexed = [rowid for rowid, _ in shared.most_common(MAX_UNINDEXED)]
         if known:
             found = known.candidates(db, article, unindexed)

@@ -46,6 +46,7 @@ class Known:
     ) -> None:
         self.window = window
         self.merged: dict[str, str] = {}  # stories merged away during the batch -> survivor
+        self.buffered: dict[int, list[int]] = {}  # BandBuffer.in_runs() of the batch's keys
         self.placed_ids: set[str] = set()
         self.placed_urls: set[str] = set()
         self.placed_texts: set[str] = set()

@@ -30,6 +30,7 @@ def test_lookups_match_a_dict_of_lists_across_frozen_and_merged_runs(
     for rowid in range(1_000_000, 1_000_300):
         keys = [rng.choice(common) for _ in range(3)] + [rng.getrandbits(63) for _ in range(5)]
         buffer.add(rowid, keys)
+        buffer.settle()
         filed.append((rowid, keys))
         probe = [*keys[:4], rng.choice(common), rng.getrandbits(63)]
         assert buffer.shared(probe) == _plain(filed, probe, 4)
