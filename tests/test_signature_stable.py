@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sys
 import unicodedata
 from datetime import UTC, datetime
 
@@ -170,3 +171,28 @@ def test_normalize_item_signs_and_hashes_the_text_it_keeps() -> None:
         )
         assert article.shingles == found.size
         assert article.text_hash == text_key(article.text)
+
+
+def test_signature_with_the_piece_cache_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cache's size, pieces are hashed each time and figures read from the text."""
+    monkeypatch.setattr(similarity, "_MAX_PIECE_IDS", 0)
+    for text in [*_texts(30), "Mới 12/3: lần đầu tiên x7 ٣٤ 0042"]:
+        found = signature(text)
+        assert (found.size, found.keys, found.shingle_set, found.figures) == _plain_signature(text)
+
+
+def test_digits_survive_nfc_and_case_folding() -> None:
+    """What lets a text's figures be read from its folded pieces: no character folds into
+    or out of a digit (or into nothing), and no canonical decomposition holds one."""
+    digit = similarity._NUMBER
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        if digit.match(char):
+            assert folded == char and not unicodedata.combining(char), hex(code)
+        else:
+            assert folded and not digit.search(folded), hex(code)
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<"):
+            parts = "".join(chr(int(part, 16)) for part in decomposition.split())
+            assert not digit.search(char + parts), hex(code)
