@@ -92,8 +92,9 @@ _DAY = re.compile(rb"<day>\s*([A-Za-z]+)\s*</day>", re.I)
 def skips(body: bytes) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """RSS <skipHours> (UTC) and <skipDays>, which feedparser does not read."""
     head = body[:200_000]
-    hours_block = _SKIP_HOURS.search(head)
-    days_block = _SKIP_DAYS.search(head)
+    lowered = head.lower()  # ASCII only, as a bytes pattern's IGNORECASE: a quick test first
+    hours_block = _SKIP_HOURS.search(head) if b"<skiphours>" in lowered else None
+    days_block = _SKIP_DAYS.search(head) if b"<skipdays>" in lowered else None
     hours = {int(h) for h in _HOUR.findall(hours_block.group(1))} if hours_block else set()
     days = (
         [d.decode().capitalize() for d in _DAY.findall(days_block.group(1))] if days_block else []
