@@ -85,6 +85,7 @@ def newest(items: tuple[RawItem, ...], limit: int) -> tuple[RawItem, ...]:
 
 _SKIP_HOURS = re.compile(rb"<skipHours>(.*?)</skipHours>", re.S | re.I)
 _SKIP_DAYS = re.compile(rb"<skipDays>(.*?)</skipDays>", re.S | re.I)
+_SKIP_ANY = re.compile(rb"<skip(?:Hours|Days)>", re.I)
 _HOUR = re.compile(rb"<hour>\s*(\d{1,2})\s*</hour>", re.I)
 _DAY = re.compile(rb"<day>\s*([A-Za-z]+)\s*</day>", re.I)
 
@@ -92,9 +93,10 @@ _DAY = re.compile(rb"<day>\s*([A-Za-z]+)\s*</day>", re.I)
 def skips(body: bytes) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """RSS <skipHours> (UTC) and <skipDays>, which feedparser does not read."""
     head = body[:200_000]
-    lowered = head.lower()  # ASCII only, as a bytes pattern's IGNORECASE: a quick test first
-    hours_block = _SKIP_HOURS.search(head) if b"<skiphours>" in lowered else None
-    days_block = _SKIP_DAYS.search(head) if b"<skipdays>" in lowered else None
+    if not _SKIP_ANY.search(head):  # most feeds have neither: one scan, not two
+        return (), ()
+    hours_block = _SKIP_HOURS.search(head)
+    days_block = _SKIP_DAYS.search(head)
     hours = {int(h) for h in _HOUR.findall(hours_block.group(1))} if hours_block else set()
     days = (
         [d.decode().capitalize() for d in _DAY.findall(days_block.group(1))] if days_block else []
