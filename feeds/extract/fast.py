@@ -36,7 +36,7 @@ import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -320,12 +320,15 @@ def _finish(text: str) -> str:
     (It also maps C1 code points to cp1252 characters; _check_bytes() refuses documents
     that have any, so that no text needs scanning for them.)
     """
-    if text.isascii():
+    if text.isascii() or _BEYOND_LATIN1.search(text):  # Vietnamese text: no exception to raise
         return text
     try:
         return text.encode("iso-8859-1").decode("utf-8")
     except UnicodeError:
         return text
+
+
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")  # text that Latin-1 cannot encode
 
 
 _CLOSE_TAG = re.compile(r"</(\w+)>")
@@ -438,6 +441,11 @@ def _utc_struct(raw: str) -> time.struct_time:
     RFC 822 goes to its rfc822 handler (the w3dtf one, tried first, gives up on it);
     W3C dates to the w3dtf handler. Both subtract the offset from the wall time.
     """
+    return _utc_moment(raw).utctimetuple()
+
+
+def _utc_moment(raw: str) -> datetime:
+    """_utc_struct() as a naive datetime in UTC."""
     if match := _RFC822.fullmatch(raw):
         day, month, year, hour, minute, second, zone = match.groups()
         month_number = _MONTHS.index(month.lower()) + 1
@@ -451,9 +459,10 @@ def _utc_struct(raw: str) -> time.struct_time:
     offset = timedelta(hours=sign * int(digits[:2]), minutes=sign * int(digits[2:]))
     try:
         wall = datetime(int(year), month_number, int(day), int(hour), int(minute), int(second or 0))
-        return (wall - offset).utctimetuple()
+        moment = wall - offset
     except (ValueError, OverflowError) as exc:
         raise Refused(f"date out of range {raw!r}") from exc
+    return moment
 
 
 def _date(raw: str | None, zone: ZoneInfo) -> datetime | None:
@@ -461,7 +470,12 @@ def _date(raw: str | None, zone: ZoneInfo) -> datetime | None:
     if not raw:
         return None
     if has_zone(raw):
-        return feed_date(raw, _utc_struct(raw), zone)
+        moment = _utc_moment(raw)
+        if 1900 < moment.year < 2200:
+            # What feed_date() makes of that tuple, a sane UTC datetime, without the round
+            # trip through a timestamp (and a second has_zone()).
+            return moment.replace(tzinfo=UTC)
+        return feed_date(raw, moment.utctimetuple(), zone)
     local = feed_date(raw, None, zone)  # zone-less dates never use feedparser's reading...
     if local is None:
         raise Refused(f"unreadable date {raw!r}")  # ...unless ours fails
