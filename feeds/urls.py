@@ -38,10 +38,20 @@ def without_tracking(url: str) -> str:
     return str(url_query_cleaner(url, tracked, remove=True, keep_fragments=True))
 
 
+# A URL w3lib's canonical form leaves as it is: a lower-case ASCII host with no port, a
+# path of unreserved characters with no empty or dot segment, no query and no fragment.
+# Most article links are like that, and canonicalize_url() is the costliest step here.
+_CANONICAL_ALREADY = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?=/)(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?"
+)
+
+
 def canonical_url(url: str) -> str:
     """The comparison form of `url`; not for display (keep the original link for that)."""
     url = url.strip()
     if not url.startswith(("http://", "https://")):
+        return url
+    if _CANONICAL_ALREADY.fullmatch(url):
         return url
     parts = urlsplit(url)
     keys = [k.split("=", 1)[0] for k in parts.query.split("&") if k]
