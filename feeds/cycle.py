@@ -23,7 +23,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -268,8 +268,27 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
     if jobs < POOL_THRESHOLD or workers < 2:
         return None
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("forkserver")
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_yield_to_the_store,
     )
+
+
+# How much lower the parsing workers' CPU priority is than the process that stores.
+PARSER_NICENESS = 10
+
+
+def _yield_to_the_store() -> None:
+    """Run a parsing worker at a lower priority than its parent.
+
+    Storing is one thread and the slowest stage; parsing is spread over as many
+    workers as cores, so with both busy the storing thread got two thirds of a
+    core. At a lower priority the workers take what it leaves (a parser that
+    gets ahead only waits: at most a window of sources is in flight), and the
+    server of `feeds serve` stays responsive while a cycle parses.
+    """
+    with suppress(OSError):  # not permitted here: parse at the same priority
+        os.nice(PARSER_NICENESS)
 
 
 def fetch_and_prepare(

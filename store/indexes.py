@@ -14,6 +14,7 @@ lookup reads only the weeks of the dedup window, however old the store.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
@@ -67,11 +68,13 @@ def catch_up(db: Database, *, chunk: int = 5000) -> int:
     return int(top - keyed)
 
 
-def _band_entries(rows: list[tuple[int, int, bytes | None]]) -> list[list[int]]:
+def _band_entries(rows: list[tuple[int, int, bytes | None]]) -> Iterator[tuple[int, int, int]]:
     """(week, key, article) for every band key of `rows`, sorted, each once.
 
     Sorted so that the inserts walk the index in order; built with numpy because a
-    Python tuple per key was most of the cost of a catch-up (64 keys an article).
+    Python tuple per key was most of the cost of a catch-up (64 keys an article),
+    and handed over as a zip of three plain lists, the cheapest rows executemany()
+    reads (a third faster than a list of lists).
     """
     blobs = [blob or b"" for _, _, blob in rows]
     counts = np.array([len(blob) // 8 for blob in blobs], dtype=np.int64)
@@ -80,10 +83,18 @@ def _band_entries(rows: list[tuple[int, int, bytes | None]]) -> list[list[int]]:
     published = np.repeat(np.array([r[1] or 0 for r in rows], dtype=np.int64), counts)
     weeks = published // WEEK_SECONDS
     order = np.lexsort((articles, keys, weeks))
-    table = np.stack((weeks, keys, articles), axis=1)[order]
-    if len(table) > 1:
-        table = table[np.concatenate(([True], (table[1:] != table[:-1]).any(axis=1)))]
-    return table.tolist()  # type: ignore[no-any-return]
+    weeks, keys, articles = weeks[order], keys[order], articles[order]
+    if len(order) > 1:  # the same key twice in one article: once
+        first = np.concatenate(
+            (
+                [True],
+                (weeks[1:] != weeks[:-1])
+                | (keys[1:] != keys[:-1])
+                | (articles[1:] != articles[:-1]),
+            )
+        )
+        weeks, keys, articles = weeks[first], keys[first], articles[first]
+    return zip(weeks.tolist(), keys.tolist(), articles.tolist(), strict=True)
 
 
 def epoch(moment: datetime) -> int:
