@@ -164,28 +164,48 @@ _EMPTY_MINHASHES = np.full((2, PERMUTATIONS), 0xFFFFFFFF, dtype=np.uint64)
 _EMPTY_MINHASHES.flags.writeable = False
 
 
+# The permutations' multipliers and offsets repeated for a block of shingles, so that the
+# products are computed between two contiguous arrays: numpy's fast loop, where an outer
+# product broadcasts a row at a time. 512 shingles (most texts in one block): 1 MiB.
+_BLOCK = 512
+_A_BLOCK = np.tile(_A, _BLOCK)
+_B_BLOCK = np.tile(_B, _BLOCK)
+
+
 def _minhashes(hashes: npt.NDArray[np.uint64], lead: int) -> npt.NDArray[np.uint64]:
-    """The MinHash of all the shingles and that of the first `lead` (at least one) of them,
-    as two rows of 32-bit values; all-ones when there are no shingles.
+    """The MinHash of all the shingles and that of the first `lead` (at least one, at most
+    a block) of them, as two rows of 32-bit values; all-ones when there are no shingles.
 
     Each permutation keeps the top 32 bits of A·h + B (mod 2^64). Dropping the low bits
     never reorders two values, so the minimum is taken first and shifted once, and the
-    whole-text minimum is the lead's minimum against that of the other columns: every
+    whole-text minimum is the lead's minimum against that of the other rows: every
     product is computed and read once.
     """
     if hashes.size == 0:
         return _EMPTY_MINHASHES
-    with np.errstate(over="ignore"):
-        permuted = np.multiply.outer(hashes, _A)  # n × 128, mod 2^64
-        permuted += _B
     minimums = np.empty((2, PERMUTATIONS), dtype=np.uint64)
-    permuted[:lead].min(axis=0, out=minimums[1])
-    if lead < hashes.size:
-        np.minimum(minimums[1], permuted[lead:].min(axis=0), out=minimums[0])
+    first = _permuted(hashes[:_BLOCK])
+    first[:lead].min(axis=0, out=minimums[1])
+    if lead < len(first):
+        np.minimum(minimums[1], first[lead:].min(axis=0), out=minimums[0])
     else:
         minimums[0] = minimums[1]
+    for start in range(_BLOCK, hashes.size, _BLOCK):
+        np.minimum(
+            minimums[0], _permuted(hashes[start : start + _BLOCK]).min(axis=0), out=minimums[0]
+        )
     minimums >>= np.uint64(32)
     return minimums
+
+
+def _permuted(block: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """A·h + B (mod 2^64) of every shingle of the block (rows) for every permutation."""
+    size = block.size * PERMUTATIONS
+    permuted = np.repeat(block, PERMUTATIONS)
+    with np.errstate(over="ignore"):
+        permuted *= _A_BLOCK[:size]
+        permuted += _B_BLOCK[:size]
+    return permuted.reshape(block.size, PERMUTATIONS)
 
 
 _BAND_MIX = np.random.default_rng(20240406).integers(1, 2**63, size=ROWS + 2, dtype=np.uint64) | 1

@@ -121,7 +121,7 @@ def _texts(count: int) -> list[str]:
     rng = random.Random(20240405)
     texts = []
     for _ in range(count):
-        size = rng.choice([0, 1, 2, 3, 4, 30, 61, 62, 63, 300])
+        size = rng.choice([0, 1, 2, 3, 4, 30, 61, 62, 63, 300, 514, 515, 1200])
         texts.append("".join(rng.choice(PIECES) + rng.choice(SPACES) for _ in range(size)))
     return texts
 
@@ -196,3 +196,12 @@ def test_digits_survive_nfc_and_case_folding() -> None:
         if decomposition and not decomposition.startswith("<"):
             parts = "".join(chr(int(part, 16)) for part in decomposition.split())
             assert not digit.search(char + parts), hex(code)
+
+
+@pytest.mark.parametrize("words", [513, 514, 515, 1026, 1027, 1600])
+def test_signature_across_blocks_of_shingles(words: int) -> None:
+    """Texts longer than one block of the permutation tables, at and around its edges."""
+    text = " ".join(f"từ{i % 700}" for i in range(words))
+    found = signature(text)
+    assert found.size == words - 2
+    assert (found.size, found.keys, found.shingle_set, found.figures) == _plain_signature(text)
