@@ -45,7 +45,9 @@ def _dates(count: int) -> list[str]:
         day, hour = rng.choice([0, 1, 28, 29, 30, 31, 32]), rng.choice([0, 12, 23, 24])
         minute, second = rng.choice([0, 59, 60]), rng.choice(["", ":00", ":59", ":60"])
         if rng.random() < 0.5:
-            zone = rng.choice(["+0700", "-0700", "+07:00", "GMT", "UT", "Z", "+9999", "EST", ""])
+            zone = rng.choice(
+                ["+0700", "-0700", "+07:00", "GMT", "UTC", "UT", "Z", "+9999", "EST", ""]
+            )
             weekday = rng.choice(["Fri, ", ""])
             dates.append(
                 f"{weekday}{day:02d} {MONTHS[month % 12]} {year:04d} {hour:02d}:{minute:02d}"
@@ -65,3 +67,10 @@ def test_dates_are_feed_dates_of_feedparsers_tuple() -> None:
     for raw in _dates(20_000):
         zone = rng.choice(ZONES)
         assert _read(fast._date, raw, zone) == _read(_through_the_tuple, raw, zone), raw
+
+
+def test_every_date_of_the_two_formats_has_a_zone() -> None:
+    """What lets _date() try the two formats before has_zone()."""
+    for raw in _dates(20_000):
+        if fast._RFC822.fullmatch(raw) or fast._W3DTF.fullmatch(raw):
+            assert has_zone(raw), raw

@@ -469,7 +469,7 @@ def _date(raw: str | None, zone: ZoneInfo) -> datetime | None:
     """feed_date() with the tuple feedparser would have parsed."""
     if not raw:
         return None
-    if has_zone(raw):
+    if _zoned(raw):
         moment = _utc_moment(raw)
         if 1900 < moment.year < 2200:
             # What feed_date() makes of that tuple, a sane UTC datetime, without the round
@@ -480,6 +480,11 @@ def _date(raw: str | None, zone: ZoneInfo) -> datetime | None:
     if local is None:
         raise Refused(f"unreadable date {raw!r}")  # ...unless ours fails
     return local
+
+
+def _zoned(raw: str) -> bool:
+    """has_zone(raw), true of every date in the two formats read here: tried after them."""
+    return bool(_RFC822.fullmatch(raw) or _W3DTF.fullmatch(raw)) or has_zone(raw)
 
 
 # --- the document -----------------------------------------------------------------------
