@@ -113,18 +113,20 @@ def _piece_ids(piece: str) -> bytes:
 def _packed(keys: list[str], cache: dict[str, bytes], compute: Callable[[str], bytes]) -> bytes:
     """The cached ids of every key, concatenated; a dict lookup per key, in C for the hits."""
     found = list(map(cache.get, keys))
-    if None in found:
+    try:  # a miss is a None, which join() refuses: cheaper than looking for one first
+        return b"".join(found)  # type: ignore[arg-type]
+    except TypeError:
         pairs = zip(keys, found, strict=True)
-        found = [ids if ids is not None else compute(key) for key, ids in pairs]
-    return b"".join(found)  # type: ignore[arg-type]
+        return b"".join([ids if ids is not None else compute(key) for key, ids in pairs])
 
 
 def _mixed(ids: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """64-bit hashes of the word 3-grams in text order, repeats kept (the words if < 3)."""
     if len(ids) < SHINGLE:
         return ids.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        mixed: npt.NDArray[np.uint64] = ids[:-2] * _MIX[0] ^ ids[1:-1] * _MIX[1] ^ ids[2:] * _MIX[2]
+    # Arithmetic on arrays wraps mod 2^64 without a warning (only numpy scalars warn), so
+    # the hot paths here need no np.errstate, which costs more than the operation.
+    mixed: npt.NDArray[np.uint64] = ids[:-2] * _MIX[0] ^ ids[1:-1] * _MIX[1] ^ ids[2:] * _MIX[2]
     return mixed
 
 
@@ -185,15 +187,15 @@ def _minhashes(hashes: npt.NDArray[np.uint64], lead: int) -> npt.NDArray[np.uint
         return _EMPTY_MINHASHES
     minimums = np.empty((2, PERMUTATIONS), dtype=np.uint64)
     first = _permuted(hashes[:_BLOCK])
-    first[:lead].min(axis=0, out=minimums[1])
+    smallest = np.minimum.reduce  # ndarray.min() goes through a Python wrapper
+    smallest(first[:lead], axis=0, out=minimums[1])
     if lead < len(first):
-        np.minimum(minimums[1], first[lead:].min(axis=0), out=minimums[0])
+        np.minimum(minimums[1], smallest(first[lead:], axis=0), out=minimums[0])
     else:
         minimums[0] = minimums[1]
     for start in range(_BLOCK, hashes.size, _BLOCK):
-        np.minimum(
-            minimums[0], _permuted(hashes[start : start + _BLOCK]).min(axis=0), out=minimums[0]
-        )
+        block = _permuted(hashes[start : start + _BLOCK])
+        np.minimum(minimums[0], smallest(block, axis=0), out=minimums[0])
     minimums >>= np.uint64(32)
     return minimums
 
@@ -201,10 +203,9 @@ def _minhashes(hashes: npt.NDArray[np.uint64], lead: int) -> npt.NDArray[np.uint
 def _permuted(block: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """A·h + B (mod 2^64) of every shingle of the block (rows) for every permutation."""
     size = block.size * PERMUTATIONS
-    permuted = np.repeat(block, PERMUTATIONS)
-    with np.errstate(over="ignore"):
-        permuted *= _A_BLOCK[:size]
-        permuted += _B_BLOCK[:size]
+    permuted = block.repeat(PERMUTATIONS)
+    permuted *= _A_BLOCK[:size]  # wraps mod 2^64: arrays, no warning
+    permuted += _B_BLOCK[:size]
     return permuted.reshape(block.size, PERMUTATIONS)
 
 
@@ -234,11 +235,10 @@ def _keys(
     products does, in one call instead of two.
     """
     rows = signatures.reshape(-1, BANDS, ROWS).astype(np.uint64, copy=False)
-    with np.errstate(over="ignore"):
-        key = rows @ _BAND_MIX[:ROWS]
-        key += offsets
-        key ^= key >> np.uint64(29)
-        key *= _MIX[0]
+    key = rows @ _BAND_MIX[:ROWS]  # arrays: wraps mod 2^64, no warning
+    key += offsets
+    key ^= key >> np.uint64(29)
+    key *= _MIX[0]
     key &= np.uint64(_MASK63)
     keys: list[int] = key.ravel().tolist()
     return keys
