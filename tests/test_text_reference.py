@@ -1,4 +1,4 @@
-"""html_to_text(), clean_line() and fold() give what their first, plainer forms gave.
+"""nfc(), html_to_text(), clean_line() and fold() give what their first, plainer forms gave.
 
 Their results are stored (article texts, titles) and hashed (text_hash), so the quicker
 forms must agree to the character, whatever white space, control characters, entities
@@ -20,6 +20,10 @@ from feeds.text import _BLOCK_END, _NOT_XML, _TAG, clean_line, fold, html_to_tex
 _SPACE = re.compile(r"\s+")
 
 
+def _first_nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", _NOT_XML.sub("", text))
+
+
 def _first_html_to_text(markup: str) -> str:
     text = _BLOCK_END.sub("\n", markup)
     for _ in range(4):
@@ -30,11 +34,11 @@ def _first_html_to_text(markup: str) -> str:
     if _TAG.search(text):
         text = text.replace("<", " ").replace(">", " ")
     lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
-    return nfc("\n".join(line for line in lines if line))
+    return _first_nfc("\n".join(line for line in lines if line))
 
 
 def _first_clean_line(text: str) -> str:
-    return _SPACE.sub(" ", nfc(text)).strip()
+    return _SPACE.sub(" ", _first_nfc(text)).strip()
 
 
 def _first_fold(text: str) -> str:
@@ -65,6 +69,7 @@ def test_html_to_text_is_its_first_form(markup: str) -> None:
 
 @pytest.mark.parametrize("text", _samples(150))
 def test_lines_and_labels_are_their_first_forms(text: str) -> None:
+    assert nfc(text) == _first_nfc(text)
     assert clean_line(text) == _first_clean_line(text)
     assert fold(text) == _first_fold(text)
     assert plain_line(text) == _first_clean_line(_first_html_to_text(text).replace("\n", " "))
