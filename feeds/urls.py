@@ -20,6 +20,9 @@ TRACKING = re.compile(
 
 # What a link must not contain once stripped: C0 controls and spaces.
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]")
+# A link web_url() passes as it is: a lower-case http(s) scheme, an ASCII host (no
+# brackets, no user), and nothing but printable ASCII after it.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][\x21-\x7e]*)?")
 
 
 def is_tracking(key: str) -> bool:
@@ -66,6 +69,8 @@ def web_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
+    if _PLAIN_WEB_URL.fullmatch(url):  # what urlsplit() would pass, without splitting
+        return url
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
