@@ -8,6 +8,7 @@ article so the thread that stores never reads the text again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -55,7 +56,7 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
     )
     pieces = folded_pieces(text)  # read by both the signature and the text hash
     sig = signature(text, pieces)
-    labels = tuple(plain_line(raw) for raw in item.labels)
+    labels = tuple(map(_plain_label, item.labels))
     published = clamp(item.published or item.updated, now=ctx.now, fallback=ctx.now)
     updated = clamp(item.updated, now=ctx.now, fallback=published) if item.updated else None
     return NewArticle(
@@ -90,10 +91,15 @@ def categorize(
     labels: tuple[str, ...], index: Mapping[str, str], fallback: str | None
 ) -> tuple[str, ...]:
     """Categories whose name or alias matches one of the article's labels, else the source's."""
-    matched = dict.fromkeys(index[key] for label in labels if (key := fold(label)) in index)
+    matched = dict.fromkeys(index[key] for label in labels if (key := _label_key(label)) in index)
     if matched:
         return tuple(matched)
     return (fallback,) if fallback else ()
+
+
+# A source's entries share a handful of labels: each is made plain and folded once.
+_plain_label = functools.lru_cache(maxsize=4096)(plain_line)
+_label_key = functools.lru_cache(maxsize=4096)(fold)
 
 
 def text_key(text: str) -> str | None:
