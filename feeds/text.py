@@ -59,7 +59,7 @@ def html_to_text(markup: str) -> str:
     """
     text = _BLOCK_END.sub("\n", markup) if "<" in markup else markup
     for _ in range(4):
-        plain = html.unescape(_TAG.sub(" ", text))
+        plain = html.unescape(_TAG.sub(" ", text) if "<" in text else text)
         if plain == text:
             break
         text = plain
