@@ -59,8 +59,10 @@ def title_key(title: str) -> str:
     """The title without outlet furniture (`[Video] `, ` | Báo X`), folded, for comparison."""
     stripped = unicodedata.normalize("NFC", title)
     for _ in range(2):
-        stripped = _PREFIX.sub("", stripped)
-        stripped = _SUFFIX.sub("", stripped)
+        cut = _SUFFIX.sub("", _PREFIX.sub("", stripped))
+        if cut == stripped:  # the second round would cut nothing either
+            break
+        stripped = cut
     return " ".join(tokens(stripped))
 
 

@@ -205,3 +205,23 @@ def test_signature_across_blocks_of_shingles(words: int) -> None:
     found = signature(text)
     assert found.size == words - 2
     assert (found.size, found.keys, found.shingle_set, found.figures) == _plain_signature(text)
+
+
+def _first_title_key(title: str) -> str:
+    stripped = unicodedata.normalize("NFC", title)
+    for _ in range(2):
+        stripped = similarity._PREFIX.sub("", stripped)
+        stripped = similarity._SUFFIX.sub("", stripped)
+    return " ".join(tokens(stripped))
+
+
+def test_title_keys_are_their_first_form() -> None:
+    rng = random.Random(5)
+    parts = [
+        "[Video] ", "Video: ", "(Ảnh) ", "clip - ", "Trực tiếp | ", "LIVE: ", " | Báo Mới",
+        " - VnExpress", " – Dân trí", " | tuoitre.vn", " - Báo X - Tạp chí Y", "Hà Nội", "mưa",
+        " ", "12/3", "Video", "[", "|", "-", " - báo Lao Động", " | zing", "Nóng: ", "Cập nhật - ",
+    ]  # fmt: skip
+    for _ in range(5_000):
+        title = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+        assert similarity.title_key(title) == _first_title_key(title), title
