@@ -46,7 +46,10 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
     if link is None:
         return None
     summary = clean_html(nfc(item.summary or ""), base_url=link) or None
-    content = clean_html(nfc(item.content or ""), base_url=link) or None
+    if item.content == item.summary:  # a feed with only content gives it as summary too
+        content = summary
+    else:
+        content = clean_html(nfc(item.content or ""), base_url=link) or None
     text = html_to_text(content or summary or "")
     title = plain_line(item.title) or shorten(text.replace("\n", " "), 120) or link
     author = plain_line(item.author or "") or None
