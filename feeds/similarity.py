@@ -266,14 +266,14 @@ def folded_pieces(text: str) -> list[str]:
     """`text` NFC and case-folded, split at white space: what signature() reads.
 
     tokens() are the \\w+ runs of these pieces, in order (no white space is a word
-    character), and normalize.text_key() joins them with single spaces.
+    character); joined with single spaces, they are what normalize.text_key() hashes.
     """
     return unicodedata.normalize("NFC", text).casefold().split()
 
 
 def signature(text: str, pieces: list[str] | None = None) -> Signature:
     """One pass: the lead's shingles are the first ones of the text's, so the lead's MinHash
-    is the minimum over the first columns of the same permuted matrix (repeats change no
+    is the minimum over the first rows of the same permuted matrix (repeats change no
     minimum, so no de-duplication is needed). `pieces`: folded_pieces(text), if already made.
     """
     if pieces is None:
