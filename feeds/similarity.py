@@ -174,6 +174,7 @@ _EMPTY_MINHASHES.flags.writeable = False
 _BLOCK = 512
 _A_BLOCK = np.tile(_A, _BLOCK)
 _B_BLOCK = np.tile(_B, _BLOCK)
+_A_BLOCK.flags.writeable = _B_BLOCK.flags.writeable = False  # read by every thread
 
 
 def _minhashes(hashes: npt.NDArray[np.uint64], lead: int) -> npt.NDArray[np.uint64]:
