@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -187,6 +188,7 @@ class Deduper:
         self.settings = settings
         # Band keys of articles stored since the last indexes.catch_up(): key -> rowids.
         self.unindexed = BandBuffer(per_key=MAX_BUCKET)
+        self.weeks: dict[int, bool] = {}  # week -> the band index holds some of its keys
         self.shingles = ShingleCache()
         self.sides: dict[str, Side] = {}
 
@@ -194,6 +196,14 @@ class Deduper:
         """Write the pending band index entries; call after storing a batch."""
         indexes.catch_up(db)
         self.unindexed.clear()
+        self.weeks.clear()
+
+    def _indexed(self, db: Database, week: int) -> bool:
+        """Whether the band index holds keys of `week` (remembered until the next
+        catch-up): a first cycle's batches need not look keys up in an empty index."""
+        if week not in self.weeks:
+            self.weeks[week] = indexes.has_week(db, week)
+        return self.weeks[week]
 
     @property
     def pending(self) -> int:
@@ -208,9 +218,11 @@ class Deduper:
         Places exactly as place() one by one would (see known.py).
         """
         ids = [article_id(a.source, a.guid) for a in batch]
-        known = Known(db, batch, ids, window=self.settings.window)
+        known = Known(
+            db, batch, ids, window=self.settings.window, indexed=lambda w: self._indexed(db, w)
+        )
         self.unindexed.settle()
-        known.buffered = self.unindexed.in_runs(key for a in batch for key in a.keys)
+        known.buffered = self.unindexed.in_runs(chain.from_iterable(a.keys for a in batch))
         counts: Counter[Placement] = Counter()
         for aid, article in zip(ids, batch, strict=True):
             counts[self.place(db, article, now=now, known=known, aid=aid)] += 1

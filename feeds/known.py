@@ -16,7 +16,7 @@ placed with Known joins exactly the stories it would have joined alone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,13 +36,14 @@ MAX_TITLE_CANDIDATES = 20
 class Known:
     """The store's answers for one batch of articles, taken before the batch is placed."""
 
-    def __init__(
+    def __init__(  # `indexed`: whether the band index holds any key of a week
         self,
         db: Database,
         batch: Sequence[NewArticle],
         ids: Sequence[str],
         *,
         window: timedelta,
+        indexed: Callable[[int], bool] = lambda week: True,
     ) -> None:
         self.window = window
         self.merged: dict[str, str] = {}  # stories merged away during the batch -> survivor
@@ -62,10 +63,12 @@ class Known:
             return
         earliest = min(a.published for a in batch) - window
         latest = max(a.published for a in batch) + window
-        self.bands = articles.band_neighbours(
-            db,
-            sorted({key for a in batch for key in a.keys}),
-            indexes.weeks(indexes.epoch(earliest), indexes.epoch(latest)),
+        weeks = indexes.weeks(indexes.epoch(earliest), indexes.epoch(latest))
+        weeks = [week for week in weeks if indexed(week)]
+        self.bands = (
+            articles.band_neighbours(db, sorted({k for a in batch for k in a.keys}), weeks)
+            if weeks
+            else {}
         )
         self.titles = articles.title_neighbours(
             db,

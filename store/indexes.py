@@ -97,6 +97,14 @@ def _band_entries(rows: list[tuple[int, int, bytes | None]]) -> Iterator[tuple[i
     return zip(weeks.tolist(), keys.tolist(), articles.tolist(), strict=True)
 
 
+def has_week(db: Database, week: int) -> bool:
+    """Whether article_bands holds any key of `week`."""
+    return (
+        db.conn.execute("select 1 from article_bands where week = ? limit 1", [week]).fetchone()
+        is not None
+    )
+
+
 def epoch(moment: datetime) -> int:
     """A time as article_bands keeps it."""
     return int(moment.timestamp())
