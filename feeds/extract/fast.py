@@ -444,16 +444,17 @@ def _utc_struct(raw: str) -> time.struct_time:
     return _utc_moment(raw).utctimetuple()
 
 
-def _utc_moment(raw: str) -> datetime:
-    """_utc_struct() as a naive datetime in UTC."""
-    if match := _RFC822.fullmatch(raw):
+def _utc_moment(raw: str, match: re.Match[str] | None = None) -> datetime:
+    """_utc_struct() as a naive datetime in UTC; `match`: _date_match(raw), if made."""
+    match = match or _date_match(raw)
+    if match is None:
+        raise Refused(f"date format {raw!r}")
+    if match.re is _RFC822:
         day, month, year, hour, minute, second, zone = match.groups()
         month_number = _MONTHS.index(month.lower()) + 1
-    elif match := _W3DTF.fullmatch(raw):
+    else:
         year, month, day, hour, minute, second, zone = match.groups()
         month_number = int(month)
-    else:
-        raise Refused(f"date format {raw!r}")
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "") if zone[0] in "+-" else "0000"
     offset = timedelta(hours=sign * int(digits[:2]), minutes=sign * int(digits[2:]))
@@ -465,12 +466,19 @@ def _utc_moment(raw: str) -> datetime:
     return moment
 
 
+def _date_match(raw: str) -> re.Match[str] | None:
+    """The date in one of the two formats read here (RFC 822 first, as feedparser tries)."""
+    return _RFC822.fullmatch(raw) or _W3DTF.fullmatch(raw)
+
+
 def _date(raw: str | None, zone: ZoneInfo) -> datetime | None:
     """feed_date() with the tuple feedparser would have parsed."""
     if not raw:
         return None
-    if _zoned(raw):
-        moment = _utc_moment(raw)
+    match = _date_match(raw)
+    # Every date of the two formats ends in a zone: has_zone() only for the others.
+    if match or has_zone(raw):
+        moment = _utc_moment(raw, match)
         if 1900 < moment.year < 2200:
             # What feed_date() makes of that tuple, a sane UTC datetime, without the round
             # trip through a timestamp (and a second has_zone()).
@@ -480,11 +488,6 @@ def _date(raw: str | None, zone: ZoneInfo) -> datetime | None:
     if local is None:
         raise Refused(f"unreadable date {raw!r}")  # ...unless ours fails
     return local
-
-
-def _zoned(raw: str) -> bool:
-    """has_zone(raw), true of every date in the two formats read here: tried after them."""
-    return bool(_RFC822.fullmatch(raw) or _W3DTF.fullmatch(raw)) or has_zone(raw)
 
 
 # --- the document -----------------------------------------------------------------------
