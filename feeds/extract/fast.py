@@ -363,11 +363,11 @@ Attrs = dict[str, str]
 
 def _attrs(el: etree._Element) -> Attrs:
     """Attributes as feedparser sees them: lower-case names, `rel` and `type` values too."""
+    items = el.items()
+    if not items:  # most elements: no cast() call either
+        return {}
     attrs: Attrs = {}
-    items = cast("list[tuple[str, str]]", el.items())
-    if not items:
-        return attrs
-    for key, value in items:
+    for key, value in cast("list[tuple[str, str]]", items):
         if key == _XML_LANG:
             names = ["xml:lang", "lang"]  # the SAX driver reports it under both
         elif key.startswith("{") or not key.isascii():
@@ -690,15 +690,20 @@ class _Reader:
                 _inert(child, name)
             elif role in _ENTRY_SINGLETONS:
                 _once(entry.seen, role)
-                self._entry_singleton(entry, child, name, attrs, lang)
+                self._entry_singleton(entry, child, name, role, attrs, lang)
             else:
                 self._entry_repeated(entry, child, role, attrs)
         return entry
 
     def _entry_singleton(
-        self, entry: _Entry, el: etree._Element, name: str, attrs: Attrs, lang: str | None
+        self,
+        entry: _Entry,
+        el: etree._Element,
+        name: str,
+        role: str,
+        attrs: Attrs,
+        lang: str | None,
     ) -> None:
-        role = _ENTRY_ROLES[name]
         if role == "title":
             self._title(entry, el, attrs, lang)
         elif role == "guid":
