@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -60,7 +61,7 @@ def record_fetched(
     """Store a successful fetch (200 or 304) and its articles, in one transaction."""
     if prepared is not None and prepared.error:
         raise ExtractError(source.name, prepared.error)
-    with writing(db):
+    with _transaction(db):
         counts = store_articles(db, prepared, now=now, deduper=deduper) if prepared else Counter()
         fields = {
             "last_fetch_at": iso(now),
@@ -129,11 +130,22 @@ def record_failure(
             fields["retry_after_until"] = iso(error.retry_after)
         if error.gone:
             fields["disabled_reason"] = error.message
-    with writing(db):
+    with _transaction(db):
         source_rows.record_failure(db, source.name, **fields)
         result = SourceResult(source.name, "failed", error=error.message)
         _log_fetch(db, result, now, status, None)
     return result
+
+
+def _transaction(db: Database) -> AbstractContextManager[object]:
+    """A transaction of its own for one source's writes, unless one is open already.
+
+    run_cycle() stores several sources to a transaction (cycle.Commits); a
+    savepoint per source inside it would roll back nothing more (what fails
+    here fails before writing, or is a store error that ends the whole
+    transaction), and its two statements were half an unchanged cycle's.
+    """
+    return nullcontext() if db.conn.in_transaction else writing(db)
 
 
 def _log_fetch(
