@@ -73,6 +73,8 @@ MODULE_STAGES: tuple[tuple[str, str], ...] = (
     ("feeds/similarity.py", SIMILARITY),
     ("feeds/cluster.py", SIMILARITY),
     ("feeds/dedup.py", STORE),
+    ("feeds/known.py", STORE),
+    ("feeds/band_buffer.py", STORE),
     ("feeds/ingest.py", STORE),
     ("store/", STORE),
     ("feeds/", OTHER),
