@@ -33,6 +33,7 @@ from sqlite_utils import Database
 from store import pages as page_rows
 from store import sources as source_rows
 from store.records import SourceState
+from store.sources import FetchRecords
 
 from . import due, sites
 from .config import Config, Source
@@ -153,7 +154,9 @@ def _run_cycle(
             outcomes = _bounded(threads, work, todo, window=workers * 2, idle=commits.idle)
             for outcome in outcomes:
                 commits.before()
-                result = store_outcome(config, db, deduper, outcome, states, now)
+                result = store_outcome(
+                    config, db, deduper, outcome, states, now, records=commits.records
+                )
                 if deduper.pending >= CATCH_UP_EVERY:
                     deduper.catch_up(db)  # keeps the in-memory band index small
                 commits.after(result.new + result.updated + result.duplicate)
@@ -186,9 +189,11 @@ class Commits:
     EVERY_ARTICLES = 1000
 
     def __init__(self, db: Database) -> None:
+        self.db = db
         self.conn = db.conn
         self.articles = 0
         self.since = 0.0
+        self.records = FetchRecords()  # the sources' fetch records, written at each commit
 
     def __enter__(self) -> Commits:
         return self
@@ -210,11 +215,15 @@ class Commits:
     def idle(self) -> None:
         """Nothing to store for now: commit what is stored."""
         if self.conn.in_transaction:
+            self.records.write(self.db)
             self.conn.execute("COMMIT")
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK" if kind else "COMMIT")
+            if kind:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.idle()
 
 
 def _bounded(
@@ -254,7 +263,12 @@ def _parser_pool(jobs: int) -> Iterator[Executor | None]:
 
 
 def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
-    """Worker processes for parsing, one per core, when there are enough sources to pay.
+    """Worker processes for parsing, one per core but the storing thread's, when there
+    are enough sources to pay (on one core, parsing stays in the fetching threads).
+
+    The thread that stores is the slowest stage and needs a core of its own: on two
+    cores a second worker parsed ahead only to wait, and cost its memory (about
+    50 MB) and the storing thread's CPU.
 
     forkserver, not fork: the parent has threads (HTTP, the scheduler) by then.
     A worker imports prepare.py for the jobs and, as the `feeds` script's
@@ -264,8 +278,9 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
     imports them with the current directory first on sys.path, where a
     `feeds/` or `store/` folder would shadow the packages.
     """
-    workers = os.cpu_count() or 1
-    if jobs < POOL_THRESHOLD or workers < 2:
+    cores = os.cpu_count() or 1
+    workers = max(1, cores - 1)
+    if jobs < POOL_THRESHOLD or cores < 2:
         return None
     return ProcessPoolExecutor(
         max_workers=workers,
@@ -407,7 +422,10 @@ def store_outcome(
     outcome: Outcome,
     states: dict[str, SourceState],
     now: datetime,
+    *,
+    records: FetchRecords | None = None,
 ) -> SourceResult:
+    """Store one source's outcome; its fetch record goes to `records` when given."""
     source = outcome.source
     state = states.get(source.name)
     interval = config.source_interval(source)
@@ -424,6 +442,7 @@ def store_outcome(
             now=now,
             next_due=_next_due(config, source, outcome, state, now),
             deduper=deduper,
+            records=records,
         )
         if outcome.prepared and outcome.prepared.meta.problem:
             result.error = f"recovered from a malformed document: {outcome.prepared.meta.problem}"
@@ -440,6 +459,7 @@ def store_outcome(
                 due.next_due(now, interval, failures=failures, retry_after=retry),
                 now + max(config.max_interval, interval),
             ),
+            records=records,
         )
         log.warning("source failed source=%s error=%s", source.name, exc.message)
     else:

@@ -13,6 +13,7 @@ import logging
 from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+from functools import partial
 
 from sqlite_utils import Database
 
@@ -20,6 +21,7 @@ from store import featured as featured_rows
 from store import pages as page_rows
 from store import sources as source_rows
 from store.db import writing
+from store.sources import FetchRecords
 
 from .clock import iso
 from .config import Source
@@ -57,8 +59,10 @@ def record_fetched(
     now: datetime,
     next_due: datetime,
     deduper: Deduper,
+    records: FetchRecords | None = None,
 ) -> SourceResult:
-    """Store a successful fetch (200 or 304) and its articles, in one transaction."""
+    """Store a successful fetch (200 or 304) and its articles, in one transaction; the
+    source's state and log row go to `records` when given (written with its batch)."""
     if prepared is not None and prepared.error:
         raise ExtractError(source.name, prepared.error)
     with _transaction(db):
@@ -94,7 +98,10 @@ def record_fetched(
         if fetched.moved_to and fetched.moved_to != source.url:
             log.info("source moved source=%s url=%s", source.name, fetched.moved_to)
             fields["fetch_url"] = fetched.moved_to
-        source_rows.record_success(db, source.name, **fields)
+        if records is not None:
+            records.success(source.name, **fields)
+        else:
+            source_rows.record_success(db, source.name, **fields)
         result = SourceResult(
             source.name,
             "not modified" if prepared is None else "ok",
@@ -103,7 +110,7 @@ def record_fetched(
             duplicate=counts[Placement.DUPLICATE],
             unchanged=counts[Placement.UNCHANGED],
         )
-        _log_fetch(db, result, now, fetched.status, fetched.elapsed_ms)
+        _log_fetch(db, result, now, fetched.status, fetched.elapsed_ms, records)
     return result
 
 
@@ -115,6 +122,7 @@ def record_failure(
     failures: int,
     now: datetime,
     next_due: datetime,
+    records: FetchRecords | None = None,
 ) -> SourceResult:
     fields: dict[str, object] = {
         "failures": failures,
@@ -131,9 +139,12 @@ def record_failure(
         if error.gone:
             fields["disabled_reason"] = error.message
     with _transaction(db):
-        source_rows.record_failure(db, source.name, **fields)
+        if records is not None:
+            records.failure(source.name, **fields)
+        else:
+            source_rows.record_failure(db, source.name, **fields)
         result = SourceResult(source.name, "failed", error=error.message)
-        _log_fetch(db, result, now, status, None)
+        _log_fetch(db, result, now, status, None, records)
     return result
 
 
@@ -149,10 +160,15 @@ def _transaction(db: Database) -> AbstractContextManager[object]:
 
 
 def _log_fetch(
-    db: Database, result: SourceResult, now: datetime, http_status: int | None, ms: int | None
+    db: Database,
+    result: SourceResult,
+    now: datetime,
+    http_status: int | None,
+    ms: int | None,
+    records: FetchRecords | None,
 ) -> None:
-    source_rows.log_fetch(
-        db,
+    log_fetch = partial(source_rows.log_fetch, db) if records is None else records.log
+    log_fetch(
         source=result.source,
         at=iso(now),
         status=result.status,

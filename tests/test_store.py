@@ -72,3 +72,34 @@ def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
         db.table("sources").insert({"name": "A", "url": "u", "kind": "feed"})
         db.table("sources").insert({"name": "A", "url": "u", "kind": "feed"})
     assert db.table("sources").count == 0
+
+
+def test_fetch_records_held_and_written_together_match_one_by_one(tmp_path: Path) -> None:
+    from store import sources
+    from store.sources import FetchRecords
+
+    rows = [
+        ("Một", "http://127.0.0.1:9/1.xml", "feed"),
+        ("Hai", "http://127.0.0.1:9/2.xml", "feed"),
+    ]
+    one_by_one, together = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    records = FetchRecords()
+    for db in (one_by_one, together):
+        sources.sync(db, rows)
+    ok = {"last_status": 304, "etag": '"é"', "next_due_at": "2024-04-05T05:00:00+00:00"}
+    failed = {"failures": 3, "last_error": "không kết nối được", "last_status": None}
+    log = {"source": "Một", "at": "2024-04-05T05:00:00+00:00", "status": "not modified"}
+    log |= {"http_status": 304, "ms": 12, "new": 0, "updated": 0, "duplicate": 0, "error": None}
+    with one_by_one.atomic():
+        sources.record_success(one_by_one, "Một", **ok)
+        sources.record_failure(one_by_one, "Hai", **failed)
+        sources.log_fetch(one_by_one, **log)
+    records.success("Một", **ok)
+    records.failure("Hai", **failed)
+    records.log(**log)
+    with together.atomic():
+        records.write(together)
+    for table in ("sources", "fetch_log"):
+        query = f"select * from {table} order by 1"
+        assert list(together.query(query)) == list(one_by_one.query(query))
+    assert not records.updates and not records.logs  # written once
