@@ -35,14 +35,13 @@ from store import sources as source_rows
 from store.records import SourceState
 from store.sources import FetchRecords
 
-from . import due, sites
+from . import due
 from .config import Config, Source
 from .dedup import Deduper
 from .errors import SourceError
 from .fetch import Fetcher, read_local
 from .ingest import record_failure, record_fetched
 from .model import FeedMeta, Fetched, SourceResult
-from .normalize import Context, normalize_item
 from .prepare import ParseJob, Prepared, body_hash, prepare
 from .publish import PublishReport, publish_all
 
@@ -151,7 +150,14 @@ def _run_cycle(
         deduper.catch_up(db)  # what an interrupted cycle left unindexed
         workers = max(1, config.fetch.concurrency)
         with ThreadPoolExecutor(max_workers=workers) as threads, Commits(db) as commits:
-            outcomes = _bounded(threads, work, todo, window=workers * 2, idle=commits.idle)
+            outcomes = _bounded(
+                threads,
+                work,
+                todo,
+                window=workers * 2,
+                idle=commits.idle,
+                patience=commits.patience,
+            )
             for outcome in outcomes:
                 commits.before()
                 result = store_outcome(
@@ -173,7 +179,7 @@ def _run_cycle(
 
 class Commits:
     """Several sources to a transaction: committed every second or 1,000 articles, and
-    whenever no source is waiting to be stored.
+    when the next source is slow to come.
 
     Each commit writes every index page the transaction touched; a source's 50
     articles touch pages in six indexes, so a commit per source wrote most of
@@ -181,8 +187,11 @@ class Commits:
     arrive faster than one thread stores them). Each source still goes in a
     savepoint of its own (ingest.py), so one that fails is rolled back alone; a
     crash loses at most the last second's sources, which the next cycle fetches
-    again (their fetch state is in the same transaction). The write lock is not
-    held while waiting for the network: idle() commits.
+    again (their fetch state is in the same transaction). The write lock is held
+    at most about a second while waiting for the network: idle() commits. Each
+    statement of the storing thread lets the fetching threads take the
+    interpreter for a while, so committing at every gap between two sources
+    cost more than it saved.
     """
 
     EVERY_SECONDS = 1.0
@@ -212,6 +221,12 @@ class Commits:
         ):
             self.idle()
 
+    def patience(self) -> float | None:
+        """How long to wait for the next source before committing what is stored."""
+        if not self.conn.in_transaction:
+            return None
+        return max(0.0, self.since + self.EVERY_SECONDS - time.monotonic())
+
     def idle(self) -> None:
         """Nothing to store for now: commit what is stored."""
         if self.conn.in_transaction:
@@ -233,9 +248,10 @@ def _bounded(
     *,
     window: int,
     idle: Callable[[], None] = lambda: None,
+    patience: Callable[[], float | None] = lambda: 0.0,
 ) -> Iterator[Outcome]:
     """Outcomes as they complete, with at most `window` fetched but not yet stored;
-    `idle` is called before waiting for one.
+    `idle` is called when none has come within `patience()` seconds (None: never).
 
     Fetching and parsing outrun storing; unbounded, a thousand parsed sources would
     wait in memory for the one thread that stores.
@@ -243,7 +259,7 @@ def _bounded(
     pending = iter(sources)
     running = {threads.submit(work, source) for source in islice(pending, window)}
     while running:
-        done, running = wait(running, timeout=0, return_when=FIRST_COMPLETED)
+        done, running = wait(running, timeout=patience(), return_when=FIRST_COMPLETED)
         if not done:
             idle()
             done, running = wait(running, return_when=FIRST_COMPLETED)
@@ -388,6 +404,9 @@ def _prepare_site(
     memory: SiteMemory,
 ) -> Prepared:
     """Walk an html or sitemap source and normalise the articles its pages gave."""
+    from . import sites  # page extraction (lxml.html, trafilatura): for these sources only
+    from .normalize import Context, normalize_item
+
     pages = sites.Pages(config, fetcher, source, now)
     found = sites.harvest(
         config,

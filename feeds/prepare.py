@@ -5,12 +5,15 @@ cycle.py submits prepare() to its worker processes when there are many sources
 it returns. Pure and picklable both ways. This module and what it imports are
 all a worker loads, so they stay clear of the store's sqlite-utils, the HTTP
 client and the html/article extraction: each would add megabytes to every
-worker process.
+worker process. The parsers and normalisers are imported on first use: a
+cycle where every source answered 304 needs only ParseJob, Prepared and
+body_hash from here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -20,9 +23,9 @@ from zoneinfo import ZoneInfo
 from store.records import NewArticle
 
 from .errors import ExtractError, SourceError
-from .extract.feed import extract_feed
 from .model import Extracted, FeedMeta, RawItem
-from .normalize import Context, normalize_item
+
+log = logging.getLogger(__name__)
 
 # Entries read from one document at most; feeds carry tens, archives thousands.
 MAX_ENTRIES = 500
@@ -61,6 +64,8 @@ def body_hash(body: bytes) -> str:
 
 def prepare(job: ParseJob) -> Prepared:
     """Extract and normalise; errors come back as text (exceptions do not pickle well)."""
+    from .normalize import Context, normalize_item  # numpy, nh3, w3lib: loaded on first use
+
     try:
         extracted = _extract(job)
     except SourceError as exc:
@@ -71,8 +76,16 @@ def prepare(job: ParseJob) -> Prepared:
         hours, days = skips(job.body)
         meta = replace(meta, skip_hours=hours, skip_days=days)
     items = newest(extracted.items, MAX_ENTRIES)
-    articles = tuple(a for item in items if (a := normalize_item(item, ctx)) is not None)
-    return Prepared(articles, meta)
+    articles = []
+    for item in items:
+        try:
+            article = normalize_item(item, ctx)
+        except Exception as exc:  # one odd entry must not cost the whole feed
+            log.warning("entry skipped source=%s link=%r error=%r", job.source, item.link, exc)
+            continue
+        if article is not None:
+            articles.append(article)
+    return Prepared(tuple(articles), meta)
 
 
 def newest(items: tuple[RawItem, ...], limit: int) -> tuple[RawItem, ...]:
@@ -105,6 +118,8 @@ def skips(body: bytes) -> tuple[tuple[int, ...], tuple[str, ...]]:
 
 
 def _extract(job: ParseJob) -> Extracted:
+    from .extract.feed import extract_feed  # lxml, feedparser: loaded on first use
+
     if job.kind == "feed":
         return extract_feed(
             job.body,

@@ -134,11 +134,15 @@ def _has_relative_url(cleaned: str) -> bool:
 
 
 def _clean_with_base(markup: str, base_url: str) -> str:
-    """clean_html() resolving relative URLs: ammonia's own join, for a base given once."""
-    return str(
-        nh3.clean(
-            markup,
-            url_relative=("rewrite_with_base", base_url),
-            **_OPTIONS,
-        )
-    ).strip()
+    """clean_html() resolving relative URLs: ammonia's own join, for a base given once.
+
+    A base ammonia cannot parse (`http://a.1/`, an invalid IPv4 address; a bad
+    punycode label) cannot resolve anything: relative URLs are dropped instead,
+    as for a document with no http(s) address, rather than the entry (and, with
+    it, the whole feed) failing.
+    """
+    try:
+        cleaned = nh3.clean(markup, url_relative=("rewrite_with_base", base_url), **_OPTIONS)
+    except ValueError:
+        cleaned = _DENY.clean(markup)
+    return str(cleaned).strip()

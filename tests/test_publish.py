@@ -205,12 +205,14 @@ def _assert_full_text(html: str) -> None:
 def test_unchanged_inputs_are_not_even_rendered(
     published: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import feeds.publish as publish
+    from feeds.publish import rss_atom
 
     cfg = config_module.load(published.parent / "config.toml")
     db = open_store(cfg.store_path)
     calls: list[str] = []
-    monkeypatch.setattr(publish, "render_rss", lambda view, *a, **k: calls.append(view.slug) or b"")
+    monkeypatch.setattr(
+        rss_atom, "render_rss", lambda view, *a, **k: calls.append(view.slug) or b""
+    )
     report = publish_all(cfg, db, now=now + timedelta(minutes=5))
     assert calls == [] and report.written == []
     (published / "feeds" / "kinh-te.xml").unlink()  # a missing file is rendered again

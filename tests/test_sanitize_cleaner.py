@@ -42,23 +42,27 @@ BASES = [
 
 
 def _single_call(markup: str, base_url: str | None) -> object:
-    """clean_html() as one nh3.clean() call, as it was first written."""
+    """clean_html() as one nh3.clean() call, as it was first written; a base nh3 refuses
+    resolves nothing (relative URLs denied) instead of raising."""
     absolute = bool(base_url and base_url.startswith(("http://", "https://")))
-    try:
-        return str(
-            nh3.clean(
-                markup,
-                tags=sanitize.TAGS,
-                clean_content_tags=sanitize.DROPPED_WITH_CONTENT,
-                attributes=sanitize.ATTRIBUTES,
-                url_schemes=sanitize.SCHEMES,
-                url_relative=("rewrite_with_base", base_url) if absolute and base_url else "deny",
-                link_rel="noopener noreferrer",
-                strip_comments=True,
-            )
-        ).strip()
-    except ValueError as exc:
-        return ("ValueError", str(exc))
+    relative: object = ("rewrite_with_base", base_url) if absolute and base_url else "deny"
+    for url_relative in (relative, "deny"):
+        try:
+            return str(
+                nh3.clean(
+                    markup,
+                    tags=sanitize.TAGS,
+                    clean_content_tags=sanitize.DROPPED_WITH_CONTENT,
+                    attributes=sanitize.ATTRIBUTES,
+                    url_schemes=sanitize.SCHEMES,
+                    url_relative=url_relative,  # type: ignore[arg-type]
+                    link_rel="noopener noreferrer",
+                    strip_comments=True,
+                )
+            ).strip()
+        except ValueError as exc:
+            error = ("ValueError", str(exc))
+    return error
 
 
 def _cleaned(markup: str, base_url: str | None) -> object:
@@ -103,3 +107,29 @@ def test_a_base_taken_as_plain_is_one_nh3_accepts() -> None:
             accepted += 1
             nh3.Cleaner(url_relative=("rewrite_with_base", base))  # raises if refused
     assert accepted > 500
+
+
+@pytest.mark.parametrize("base", ["http://a.1/x", "http://xn--a.com/x", "http://a:b:c/"])
+def test_a_base_nh3_cannot_parse_drops_relative_links_instead_of_failing(base: str) -> None:
+    cleaned = clean_html(
+        '<p><a href="/rel">x</a> <a href="https://ok.vn/">y</a></p>', base_url=base
+    )
+    assert "/rel" not in cleaned and 'href="https://ok.vn/"' in cleaned
+
+
+def test_an_entry_linking_to_an_unparsable_host_is_kept_with_its_feed() -> None:
+    from datetime import UTC, datetime
+
+    from feeds.prepare import ParseJob, prepare
+
+    body = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    <item><title>A</title><link>http://a.1/x</link>
+      <description>&lt;a href="/rel"&gt;x&lt;/a&gt; chữ</description></item>
+    <item><title>B</title><link>http://x.vn/b</link><description>ok</description></item>
+    </channel></rss>""".encode()
+    now = datetime(2024, 4, 5, tzinfo=UTC)
+    job = ParseJob("s", "feed", "http://x.vn/f.xml", body, {}, None, {}, "Asia/Ho_Chi_Minh", now)
+    prepared = prepare(job)
+    assert prepared.error is None
+    assert [a.title for a in prepared.articles] == ["A", "B"]
+    assert "/rel" not in (prepared.articles[0].summary or "")

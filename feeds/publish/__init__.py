@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -22,12 +23,10 @@ from .. import __version__
 from ..config import Config
 from ..featured import pin_urls, rank
 from .files import inside, write_if_changed
-from .index import FeaturedBox, render_page
-from .items import Item, story_item
-from .jsonfeed import render_json
-from .opml import render_opml
-from .rss_atom import render_atom, render_rss
 from .views import ALL, FeedView, base_url, category_names
+
+if TYPE_CHECKING:
+    from .items import Item
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +118,8 @@ def render_all(
 
     def items_of(view: FeedView) -> list[Item]:
         """The view's stories read in full, only once it is known to need rendering."""
+        from .items import story_item
+
         if view.slug not in items:
             rows = stories.by_ids(db, [key.id for key in view.keys])
             items[view.slug] = [story_item(s, zone, names) for s in rows]
@@ -129,6 +130,11 @@ def render_all(
             path = f"feeds/{view.slug}.{suffix}"
             if not stale(path, prints[view.slug]):
                 continue
+            # The renderers (feedgen, lxml, Jinja2) load only when a file needs rendering:
+            # a cycle where nothing changed renders nothing.
+            from .jsonfeed import render_json
+            from .rss_atom import render_atom, render_rss
+
             if suffix == "xml":
                 files[path] = render_rss(
                     view, items_of(view), title=site, language=language, ttl=ttl
@@ -140,6 +146,8 @@ def render_all(
             else:
                 files[path] = render_json(view, items_of(view), title=site, language=language)
     if stale("opml.xml", _fingerprint(common, sorted(prints.items()))):
+        from .opml import render_opml
+
         files["opml.xml"] = render_opml(views, title=site)
     summaries = {f.slug for f in config.featured if f.summaries}
     featured = [v for v in views if v.kind == "featured"]
@@ -156,6 +164,8 @@ def render_all(
         every_feed = [(v.slug, v.title) for v in views]
         if not stale(path, _fingerprint(prints[view.slug], boxes_print, every_feed)):
             continue
+        from .index import FeaturedBox, render_page
+
         boxes = [FeaturedBox(v.slug, v.name, items_of(v), v.slug in summaries) for v in featured]
         files[path] = render_page(
             config, view=view, items=items_of(view), feeds=views, featured=boxes, root=root_path
