@@ -79,11 +79,11 @@ def figures(text: str) -> frozenset[str]:
 # Vietnamese has a few thousand syllables: each one's hash is computed once per process,
 # and kept as the 8 little-endian bytes numpy reads, so a text's ids are one bytes.join().
 _TOKEN_IDS: dict[str, bytes] = {}
-_MAX_TOKEN_IDS = 500_000
+_MAX_TOKEN_IDS = 100_000
 # The same for what signature() reads: the text split at white space, punctuation and all
 # ("rất.", "12/3"), each piece -> the packed ids of its tokens (b"" for "-").
 _PIECE_IDS: dict[str, bytes] = {}
-_MAX_PIECE_IDS = 500_000
+_MAX_PIECE_IDS = 100_000  # about 13 MB with _PIECE_NUMBERS: a worker lives as long as `feeds serve`
 # The cached pieces that hold digits -> numbers() of the piece. Digits survive NFC and
 # case folding unchanged and no other character becomes one, so a text's numbers are
 # those of its pieces: a lookup per piece instead of a scan of the text.
