@@ -200,7 +200,6 @@ class Commits:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.conn = db.conn
         self.articles = 0
         self.since = 0.0
         self.records = FetchRecords()  # the sources' fetch records, written at each commit
@@ -210,8 +209,8 @@ class Commits:
 
     def before(self) -> None:
         """A source is about to be stored: open a transaction if none is."""
-        if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN IMMEDIATE")
             self.articles, self.since = 0, time.monotonic()
 
     def after(self, articles: int) -> None:
@@ -224,20 +223,20 @@ class Commits:
 
     def patience(self) -> float | None:
         """How long to wait for the next source before committing what is stored."""
-        if not self.conn.in_transaction:
+        if not self.db.conn.in_transaction:
             return None
         return max(0.0, self.since + self.EVERY_SECONDS - time.monotonic())
 
     def idle(self) -> None:
         """Nothing to store for now: commit what is stored."""
-        if self.conn.in_transaction:
+        if self.db.conn.in_transaction:
             self.records.write(self.db)
-            self.conn.execute("COMMIT")
+            self.db.conn.execute("COMMIT")
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if self.conn.in_transaction:
+        if self.db.conn.in_transaction:
             if kind:
-                self.conn.execute("ROLLBACK")
+                self.db.conn.execute("ROLLBACK")
             else:
                 self.idle()
 

@@ -46,10 +46,13 @@ def state(db: Database, name: str) -> SourceState | None:
     return SourceState.from_row(rows[0]) if rows else None
 
 
+# What a fetch that worked (200 or 304) resets; validators are kept.
+_SUCCESS = {"failures": 0, "last_error": None, "retry_after_until": None}
+
+
 def record_success(db: Database, name: str, **fields: Any) -> None:
     """After a fetch that worked (200 or 304): failures reset, validators kept."""
-    values = {"failures": 0, "last_error": None, "retry_after_until": None} | fields
-    _update(db, name, values)
+    _update(db, name, _SUCCESS | fields)
 
 
 def record_failure(db: Database, name: str, **fields: Any) -> None:
@@ -61,19 +64,36 @@ def record_failure(db: Database, name: str, **fields: Any) -> None:
 _SOURCE_COLUMNS = frozenset(SourceState.__dataclass_fields__) | {"last_status", "title", "kind"}
 
 
-def _update(db: Database, name: str, values: dict[str, Any]) -> None:
+def _checked(values: dict[str, Any]) -> dict[str, Any]:
+    """`values`, once every key is known to be a sources column (keys become SQL)."""
     unknown = set(values) - _SOURCE_COLUMNS
     if unknown:
         raise ValueError(f"not a sources column: {sorted(unknown)}")
+    return values
+
+
+def _update(db: Database, name: str, values: dict[str, Any]) -> None:
+    _checked(values)
     assignments = ", ".join(f"{column} = :{column}" for column in values)
     db.conn.execute(
         f"update sources set {assignments} where name = :_name", {**values, "_name": name}
     )
 
 
+_LOG_COLUMNS = (
+    "source",
+    "at",
+    "status",
+    "http_status",
+    "ms",
+    "new",
+    "updated",
+    "duplicate",
+    "error",
+)
 _FETCH_LOG = (
-    "insert into fetch_log (source, at, status, http_status, ms, new, updated, duplicate, error)"
-    " values (:source, :at, :status, :http_status, :ms, :new, :updated, :duplicate, :error)"
+    f"insert into fetch_log ({', '.join(_LOG_COLUMNS)})"
+    f" values ({', '.join(':' + c for c in _LOG_COLUMNS)})"
 )
 
 
@@ -98,7 +118,7 @@ class FetchRecords:
 
     def success(self, name: str, **fields: Any) -> None:
         """record_success(), held."""
-        self.updates[name] = {"failures": 0, "last_error": None, "retry_after_until": None} | fields
+        self.updates[name] = _SUCCESS | fields
 
     def failure(self, name: str, **fields: Any) -> None:
         """record_failure(), held."""
@@ -112,10 +132,7 @@ class FetchRecords:
         """Write what is held (call inside the transaction it belongs to) and forget it."""
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for name, values in self.updates.items():
-            unknown = set(values) - _SOURCE_COLUMNS
-            if unknown:
-                raise ValueError(f"not a sources column: {sorted(unknown)}")
-            groups.setdefault(tuple(sorted(values)), []).append(values | {"_name": name})
+            groups.setdefault(tuple(sorted(_checked(values))), []).append(values | {"_name": name})
         for columns, rows in groups.items():
             assignments = ", ".join(f"{c} = json_extract(r.value, '$.{c}')" for c in columns)
             db.conn.execute(
@@ -130,21 +147,7 @@ class FetchRecords:
 
 
 _FETCH_LOG_MANY = (
-    "insert into fetch_log (source, at, status, http_status, ms, new, updated, duplicate, error)"
-    " select "
-    + ", ".join(
-        f"json_extract(value, '$.{c}')"
-        for c in (
-            "source",
-            "at",
-            "status",
-            "http_status",
-            "ms",
-            "new",
-            "updated",
-            "duplicate",
-            "error",
-        )
-    )
+    f"insert into fetch_log ({', '.join(_LOG_COLUMNS)}) select "
+    + ", ".join(f"json_extract(value, '$.{c}')" for c in _LOG_COLUMNS)
     + " from json_each(?)"
 )
