@@ -78,7 +78,7 @@ def _log_to_stderr(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr, force=True
     )
     logging.getLogger().setLevel(getattr(logging, level.upper()))
-    for noisy in ("apscheduler", "httpx", "httpcore"):
+    for noisy in ("apscheduler", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -128,7 +128,7 @@ class Service:
             while self.active and time.monotonic() < deadline:
                 self.active_lock.wait(0.1)
         self.scheduler.shutdown(wait=False)
-        self.fetcher.client.close()  # aborts any fetch still running
+        self.fetcher.close()  # aborts any fetch still running
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
         self.web.stop(timeout=1.0)

@@ -199,7 +199,7 @@ def test_parsing_workers_import_little(tmp_path: Path) -> None:
     """A worker imports cli.py (the `feeds` script is its __main__) and prepare.py, and no more:
     not the store's, the HTTP client's, the server's, publishing's or html extraction's libraries,
     which would add tens of megabytes to each worker process."""
-    heavy = ("sqlite_utils", "httpx", "trafilatura", "lxml.html", "jinja2", "feedgen")
+    heavy = ("sqlite_utils", "urllib3", "trafilatura", "lxml.html", "jinja2", "feedgen")
     heavy += ("uvicorn", "starlette", "apscheduler", "tomlkit")
     code = "import sys, feeds.cli, feeds.prepare; print(*sys.modules)"
     loaded = subprocess.run(

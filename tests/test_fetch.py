@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import socket
+import struct
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -49,6 +52,67 @@ def test_permanent_redirect_is_reported(feed_server: FeedServer) -> None:
     assert get(old).moved_to == target
     temporary = feed_server.route("/tmp.xml", status=302, headers={"Location": target})
     assert get(temporary).moved_to is None
+
+
+@pytest.mark.parametrize(
+    ("location", "lands_on"),
+    [
+        ("new.xml", "/feeds/new.xml"),
+        ("/feeds/new.xml", "/feeds/new.xml"),
+        ("../new.xml", "/new.xml"),
+    ],
+)
+def test_relative_redirect_resolves_against_the_current_url(
+    feed_server: FeedServer, location: str, lands_on: str
+) -> None:
+    feed_server.route("/feeds/new.xml", "<rss>a</rss>")
+    feed_server.route("/new.xml", "<rss>b</rss>")
+    old = feed_server.route("/feeds/old", status=308, headers={"Location": location})
+    fetched = get(old)
+    assert fetched.url == fetched.moved_to == feed_server.base + lands_on
+    assert fetched.body in (b"<rss>a</rss>", b"<rss>b</rss>")
+
+
+def test_mixed_redirect_chain_is_not_a_move(feed_server: FeedServer) -> None:
+    target = feed_server.route("/c.xml", "<rss/>")
+    feed_server.route("/b.xml", status=307, headers={"Location": "/c.xml"})
+    first = feed_server.route("/a.xml", status=301, headers={"Location": "/b.xml"})
+    fetched = get(first)
+    assert fetched.url == target and fetched.moved_to is None
+
+
+def test_five_redirects_are_followed_six_are_not(feed_server: FeedServer) -> None:
+    feed_server.route("/r5", "<rss/>")
+    for n in range(5):
+        feed_server.route(f"/r{n}", status=302, headers={"Location": f"/r{n + 1}"})
+    assert get(feed_server.base + "/r0").body == b"<rss/>"
+    feed_server.route("/s0", status=302, headers={"Location": "/r0"})
+    with pytest.raises(FetchError, match=r"more than 5 redirects \(a loop\?\)"):
+        get(feed_server.base + "/s0")
+    assert feed_server.hits("/r5") == 1  # the sixth redirect is not followed
+
+
+def test_utf8_location_is_followed_escaped(feed_server: FeedServer) -> None:
+    target = feed_server.route("/tin-t%E1%BB%A9c.xml", "<rss/>")
+
+    def send(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(
+            "HTTP/1.1 301 Moved\r\nLocation: /tin-tức.xml\r\nContent-Length: 0\r\n\r\n".encode()
+        )
+
+    url = feed_server.route("/moved", handler=send)
+    assert get(url).moved_to == target
+
+
+def test_headers_are_lower_cased_and_repeats_joined(feed_server: FeedServer) -> None:
+    def send(handler: BaseHTTPRequestHandler) -> None:
+        head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Note: một\r\n"
+        head += "x-note: hai\r\nContent-Length: 6\r\n\r\n"
+        handler.wfile.write(head.encode() + b"<rss/>")  # UTF-8 in a header, as some servers send
+
+    headers = get(feed_server.route("/h.xml", handler=send)).headers
+    assert headers["content-type"] == "application/rss+xml"
+    assert headers["x-note"] == "một, hai" and "X-Note" not in headers
 
 
 def test_redirect_loop(feed_server: FeedServer) -> None:
@@ -122,6 +186,52 @@ def test_trickling_response_hits_the_whole_response_deadline(feed_server: FeedSe
     with pytest.raises(FetchError, match=r"longer than 1s|no answer"):
         get(url, FetchSettings(timeout=timedelta(seconds=1)))
     assert time.monotonic() - started < 3
+
+
+def _broken(how: str) -> Callable[[BaseHTTPRequestHandler], None]:
+    def send(handler: BaseHTTPRequestHandler) -> None:
+        handler.close_connection = True
+        if how == "no answer":
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        handler.wfile.write(b"<rss>" + b"x" * 495)
+        handler.wfile.flush()
+        if how == "reset":  # SO_LINGER 0: a TCP reset, not a clean close
+            handler.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            handler.connection.close()
+
+    return send
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("no answer", "the server closed the connection mid-response"),
+        ("half a body", "the server closed the connection mid-response"),
+        ("reset", "the connection was reset"),
+    ],
+)
+def test_broken_connections_are_explained(feed_server: FeedServer, how: str, message: str) -> None:
+    url = feed_server.route("/broken", handler=_broken(how))
+    with pytest.raises(FetchError, match=message):
+        get(url)
+
+
+def test_silence_after_the_headers_is_a_timeout(feed_server: FeedServer) -> None:
+    def silent(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        handler.wfile.flush()
+        time.sleep(1.5)
+
+    url = feed_server.route("/silent", handler=silent)
+    with pytest.raises(FetchError, match=r"no answer within 1s"):
+        get(url, FetchSettings(timeout=timedelta(seconds=1)))
 
 
 def test_connection_refused_is_explained() -> None:
