@@ -41,6 +41,7 @@ from .dedup import Deduper
 from .errors import SourceError
 from .fetch import Fetcher, read_local
 from .ingest import record_failure, record_fetched
+from .memory import trim
 from .model import FeedMeta, Fetched, SourceResult
 from .prepare import ParseJob, Prepared, body_hash, prepare
 from .publish import PublishReport, publish_all
@@ -154,7 +155,9 @@ def _run_cycle(
                 threads,
                 work,
                 todo,
-                window=workers * 2,
+                # As many fetched but unstored sources as fetching threads: the store
+                # is the slowest stage, and twice that held 12 MB more for no speed.
+                window=workers,
                 idle=commits.idle,
                 patience=commits.patience,
             )
@@ -170,6 +173,7 @@ def _run_cycle(
                 if on_result:
                     on_result(result)
         deduper.catch_up(db)
+        trim()
 
     if publish:
         summary.published = publish_all(config, db, now=now)
@@ -232,6 +236,7 @@ class Commits:
         if self.db.conn.in_transaction:
             self.records.write(self.db)
             self.db.conn.execute("COMMIT")
+            trim()
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if self.db.conn.in_transaction:
@@ -286,13 +291,14 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
     cores a second worker parsed ahead only to wait, and cost its memory (about
     50 MB) and the storing thread's CPU.
 
-    forkserver, not fork: the parent has threads (HTTP, the scheduler) by then.
-    A worker imports prepare.py for the jobs and, as the `feeds` script's
-    __main__, cli.py: both keep their imports light. The fork server preloads
-    nothing: preloaded, prepare.py's libraries would stay in it between cycles
-    (the server lives as long as `feeds serve`), and (Python 3.11 to 3.13) it
-    imports them with the current directory first on sys.path, where a
-    `feeds/` or `store/` folder would shadow the packages.
+    spawn, not fork: the parent has threads (HTTP, the scheduler) by then. Not
+    forkserver either: a worker forked from a fork server that preloads nothing
+    imports as much as a spawned one, and the server is one more process (13 MB)
+    for as long as `feeds serve` runs; preloaded, prepare.py's libraries would
+    stay in it between cycles, and (Python 3.11 to 3.13) it imports them with
+    the current directory first on sys.path, where a `feeds/` or `store/` folder
+    would shadow the packages. A worker imports prepare.py for the jobs and, as
+    the `feeds` script's __main__, cli.py: both keep their imports light.
     """
     cores = os.cpu_count() or 1
     workers = max(1, cores - 1)
@@ -300,7 +306,7 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
         return None
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("forkserver"),
+        mp_context=multiprocessing.get_context("spawn"),
         initializer=_yield_to_the_store,
     )
 

@@ -51,6 +51,8 @@ MIN_SHINGLES = 12
 MAX_BUCKET = 16
 # At most this many not-yet-indexed articles are compared: those sharing the most bands.
 MAX_UNINDEXED = 40
+# Sides kept between comparisons (about 200 bytes each); past this many, they start over.
+MAX_SIDES = 8000
 # Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text
 # and the same figures in it.
 SAME_TEXT = 0.9
@@ -361,7 +363,7 @@ class Deduper:
         return self.sides[old.id]
 
     def _keep_side(self, aid: str, side: Side) -> None:
-        if len(self.sides) > 20_000:
+        if len(self.sides) > MAX_SIDES:
             self.sides.clear()
         self.sides[aid] = side
 

@@ -335,22 +335,35 @@ def overlap_of(sa: npt.NDArray[np.uint32], sb: npt.NDArray[np.uint32]) -> tuple[
 
 
 class ShingleCache:
-    """Shingle sets of recently compared texts, by article id: candidates recur within a cycle."""
+    """Shingle sets of recently compared texts, by article id: candidates recur within a cycle.
 
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
+    Bounded by bytes rather than entries: a set takes 4 bytes a shingle, from a few
+    hundred bytes for a lead to several KB for a long article.
+    """
+
+    OVERHEAD = 200  # bytes an entry costs besides its shingles: the array, the key, the slot
+
+    def __init__(self, budget: int = 8 << 20) -> None:
+        self.budget = budget
+        self.used = 0
         self.sets: dict[str, npt.NDArray[np.uint32]] = {}
+        self.hits = self.misses = 0
 
     def put(self, key: str, found: npt.NDArray[np.uint32]) -> None:
-        if len(self.sets) >= self.size:
-            self.sets.pop(next(iter(self.sets)))  # the least recently used
+        if (old := self.sets.pop(key, None)) is not None:
+            self.used -= old.nbytes + self.OVERHEAD
         self.sets[key] = found
+        self.used += found.nbytes + self.OVERHEAD
+        while self.used > self.budget and len(self.sets) > 1:
+            oldest = self.sets.pop(next(iter(self.sets)))  # the least recently used
+            self.used -= oldest.nbytes + self.OVERHEAD
 
     def get(self, key: str, text: str) -> npt.NDArray[np.uint32]:
-        found = self.sets.pop(key, None)
+        found = self.sets.get(key)
         if found is None:
+            self.misses += 1
             found = shingle_hashes(tokens(text))
-        elif len(self.sets) >= self.size:
-            self.sets.pop(next(iter(self.sets)))  # the least recently used
-        self.sets[key] = found
+        else:
+            self.hits += 1
+        self.put(key, found)
         return found

@@ -43,3 +43,21 @@ def test_clear_forgets_everything() -> None:
     buffer.clear()
     assert not buffer.shared([10, 20])
     assert len(buffer) == 0
+
+
+def test_keys_sharing_their_low_half_only_add_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Runs keep a key's low 32 bits: two keys alike there find each other's articles too
+    (one pair in about 4 billion), and never lose their own."""
+    monkeypatch.setattr(band_buffer, "FRESH_ARTICLES", 1)
+    buffer = BandBuffer(per_key=4)
+    low = 0x1234_5678
+    one, other = (1 << 40) | low, (2 << 40) | low
+    buffer.add(10, [one, 7])
+    buffer.settle()  # into a run
+    buffer.add(11, [other])
+    buffer.settle()
+    assert buffer.shared([one]) == Counter({10: 1, 11: 1})
+    assert buffer.shared([7]) == Counter({10: 1})
+    assert buffer.shared([3 << 40]) == Counter()

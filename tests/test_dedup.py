@@ -458,3 +458,22 @@ def test_a_batch_is_placed_as_its_articles_one_by_one(tmp_path: Path) -> None:
     assert _stored(batched) == _stored(one_by_one)
     assert Placement.UNCHANGED in placed_alone and Placement.UPDATED in placed_alone
     assert next(batched.query("select count(*) as n from story_aliases"))["n"] == 1
+
+
+def test_shingle_cache_keeps_to_its_budget_and_the_most_recent() -> None:
+    import numpy as np
+
+    from feeds.similarity import ShingleCache
+
+    cache = ShingleCache(budget=3 * (400 + ShingleCache.OVERHEAD))
+    for n in range(5):
+        cache.put(f"a{n}", np.arange(100, dtype=np.uint32) + n)  # 400 bytes each
+    assert list(cache.sets) == ["a2", "a3", "a4"]
+    assert cache.used <= cache.budget
+    assert cache.get("a2", "").tolist() == (np.arange(100) + 2).tolist()  # a hit, now newest
+    cache.put("a5", np.arange(100, dtype=np.uint32))
+    assert list(cache.sets) == ["a4", "a2", "a5"]
+    text = "Giá vàng miếng SJC tăng mạnh trong phiên sáng nay tại Hà Nội"
+    assert cache.get("a6", text).size > 0  # a miss: computed from the text
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert cache.used <= cache.budget

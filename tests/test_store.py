@@ -103,3 +103,35 @@ def test_fetch_records_held_and_written_together_match_one_by_one(tmp_path: Path
         query = f"select * from {table} order by 1"
         assert list(together.query(query)) == list(one_by_one.query(query))
     assert not records.updates and not records.logs  # written once
+
+
+def test_catch_up_in_small_slices_indexes_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The band index catches up chunk by chunk and slice by slice (to bound memory);
+    how finely does not change what it holds."""
+    from feeds.config import DedupSettings
+    from feeds.dedup import Deduper
+    from feeds.model import RawItem
+    from feeds.normalize import Context, normalize_item
+    from store import indexes
+
+    def indexed(chunk: int, slice_: int) -> list[tuple[int, int, int]]:
+        monkeypatch.setattr(indexes, "SLICE", slice_)
+        db = open_store(tmp_path / f"{chunk}-{slice_}.db")
+        now = datetime(2024, 4, 5, tzinfo=UTC)
+        deduper = Deduper(DedupSettings())
+        with db.atomic():
+            for n in range(5):
+                ctx = Context("Nguồn", "https://a.vn/", None, {}, now)
+                item = RawItem(
+                    str(n), f"https://a.vn/{n}.html", f"Tin số {n} về giá vàng",
+                    summary=f"<p>Vàng miếng SJC phiên {n} tăng {n} triệu đồng mỗi lượng</p>",
+                )  # fmt: skip
+                deduper.place(db, normalize_item(item, ctx), now=now)
+        assert indexes.catch_up(db, chunk=chunk) == 5
+        return db.execute("select week, key, article from article_bands").fetchall()
+
+    whole = indexed(5000, 20_000)
+    assert len(whole) > 5 * 32
+    assert indexed(2, 7) == whole
