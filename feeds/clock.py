@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 _DURATION = re.compile(r"(\d+)([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -44,6 +45,7 @@ def format_duration(delta: timedelta) -> str:
     return f"{seconds}s"
 
 
+@lru_cache(maxsize=4096)  # the cycle's `now` and a story's dates come back again and again
 def iso(moment: datetime) -> str:
     """ISO-8601 UTC text, the only form datetimes take in the database."""
     assert moment.tzinfo is not None, "naive datetime"

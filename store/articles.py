@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -15,6 +16,11 @@ from .records import ArticleRow, Candidate, NewArticle
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else utc_text(moment)
+
+
+@lru_cache(maxsize=4096)  # a cycle's articles share a few dozen categories and labels
+def _json_names(names: tuple[str, ...]) -> str:
+    return json.dumps(list(names), ensure_ascii=False)
 
 
 def _columns(article: NewArticle) -> dict[str, Any]:
@@ -30,8 +36,8 @@ def _columns(article: NewArticle) -> dict[str, Any]:
         "content_hash": article.content_hash,
         "published": _iso(article.published),
         "updated": _iso(article.updated),
-        "categories": json.dumps(list(article.categories), ensure_ascii=False),
-        "labels": json.dumps(list(article.labels), ensure_ascii=False),
+        "categories": _json_names(tuple(article.categories)),
+        "labels": _json_names(tuple(article.labels)),
         "image_url": article.image_url,
         "image_type": article.image_type,
         "image_length": article.image_length,

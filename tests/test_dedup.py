@@ -477,3 +477,15 @@ def test_shingle_cache_keeps_to_its_budget_and_the_most_recent() -> None:
     assert cache.get("a6", text).size > 0  # a miss: computed from the text
     assert (cache.hits, cache.misses) == (1, 1)
     assert cache.used <= cache.budget
+
+
+def test_story_ids_are_uuid5_of_the_first_article() -> None:
+    import random
+    import uuid
+
+    from feeds.dedup import new_story_id
+
+    rng = random.Random(3)
+    for n in range(2000):
+        aid = f"{rng.getrandbits(128):032x}" if n % 2 else f"Nguồn {n}\nĐà Nẵng"
+        assert new_story_id(aid) == str(uuid.uuid5(uuid.NAMESPACE_URL, f"feeds:story:{aid}"))
