@@ -237,7 +237,8 @@ class Deduper:
             db, batch, ids, window=self.settings.window, indexed=lambda w: self._indexed(db, w)
         )
         self.unindexed.settle()
-        known.buffered = self.unindexed.in_runs(chain.from_iterable(a.keys for a in batch))
+        unstored = (a for aid, a in zip(ids, batch, strict=True) if aid not in known.existing)
+        known.buffered = self.unindexed.in_runs(chain.from_iterable(a.keys for a in unstored))
         counts: Counter[Placement] = Counter()
         for aid, article in zip(ids, batch, strict=True):
             counts[self.place(db, article, now=now, known=known, aid=aid)] += 1

@@ -53,6 +53,10 @@ class Known:
         self.placed_texts: set[str] = set()
         self.placed_titles: set[str] = set()
         self.existing = articles.find_many(db, list(ids))
+        # Only articles not stored yet are matched against others (place() updates a
+        # stored one in place): a feed that comes back with 3 new entries among 50
+        # asks about those 3.
+        batch = [a for a, aid in zip(batch, ids, strict=True) if aid not in self.existing]
         self.urls = articles.stories_with_urls(db, sorted({a.url for a in batch}))
         self.texts = articles.stories_with_texts(
             db, sorted({a.text_hash for a in batch if a.text_hash})

@@ -489,3 +489,29 @@ def test_story_ids_are_uuid5_of_the_first_article() -> None:
     for n in range(2000):
         aid = f"{rng.getrandbits(128):032x}" if n % 2 else f"Nguồn {n}\nĐà Nẵng"
         assert new_story_id(aid) == str(uuid.uuid5(uuid.NAMESPACE_URL, f"feeds:story:{aid}"))
+
+
+def test_a_feed_fetched_again_asks_only_about_its_new_entries(tmp_path: Path) -> None:
+    """Stored entries of a batch are never matched against others (they are updated in
+    place, or left alone), so Known looks up neighbours for the new ones only."""
+    from feeds.dedup import article_id
+    from feeds.known import Known
+
+    db = open_store(tmp_path / "feeds.db")
+    deduper = Deduper(DedupSettings())
+    first = [ORIGINAL, *COPIES.values()]
+    with db.atomic():
+        deduper.place_all(db, first, now=NOW)
+    deduper.catch_up(db)
+    new = article("D", "https://d.vn/9.html", "Một tin khác hẳn", content=html(BUS), hours=3)
+    again = [*first, new]
+    known = Known(
+        db, again, [article_id(a.source, a.guid) for a in again], window=DedupSettings().window
+    )
+    assert set(known.urls) <= {new.url}
+    assert set(known.bands) <= set(new.keys)
+    assert set(known.titles) <= {new.title_key}
+    with db.atomic():
+        counts = deduper.place_all(db, again, now=NOW)
+    assert counts[Placement.UNCHANGED] == len(first)
+    assert counts[Placement.NEW] + counts[Placement.DUPLICATE] == 1
