@@ -23,7 +23,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -32,6 +32,7 @@ from sqlite_utils import Database
 
 from store import pages as page_rows
 from store import sources as source_rows
+from store.articles import StoredEntries
 from store.records import SourceState
 from store.sources import FetchRecords
 
@@ -139,12 +140,13 @@ def _run_cycle(
 
     labels = config.label_index()
     memories = site_memory(db, todo)
-    with Fetcher(config.fetch) as fetcher, _parser_pool(len(todo)) as pool:
+    stored = StoredEntries(config.store_path)
+    with Fetcher(config.fetch) as fetcher, _parser_pool(len(todo)) as pool, closing(stored):
 
         def work(source: Source) -> Outcome:
             return fetch_and_prepare(
                 config, fetcher, pool, source, states.get(source.name), labels, now,
-                memories.get(source.name),
+                memories.get(source.name), stored,
             )  # fmt: skip
 
         deduper = Deduper(config.dedup)
@@ -337,8 +339,13 @@ def fetch_and_prepare(
     labels: dict[str, str],
     now: datetime,
     memory: SiteMemory | None = None,
+    stored: Callable[[str], frozenset[str]] | None = None,
 ) -> Outcome:
-    """Fetch one source and turn what changed into articles; never raises for the source."""
+    """Fetch one source and turn what changed into articles; never raises for the source.
+
+    `stored` gives the entry hashes of a source's stored articles: a feed's entries
+    stored as they are now are not normalised again (most of a feed that changed).
+    """
     started = time.monotonic()
     try:
         if source.is_local:
@@ -377,6 +384,7 @@ def fetch_and_prepare(
         labels=labels,
         zone=config.site.timezone,
         now=now,
+        stored=stored(source.name) if stored else frozenset(),
     )
     future: Future[Prepared] | None = pool.submit(prepare, job) if pool else None
     prepared = future.result() if future else prepare(job)

@@ -259,6 +259,8 @@ class Deduper:
         existing = known.stored(db, aid) if known else articles.find(db, aid)
         if existing is not None:
             if existing["content_hash"] == article.content_hash:
+                if existing["entry_hash"] != (article.entry_hash or None):
+                    articles.set_entry_hash(db, aid, article.entry_hash)  # known next time
                 return Placement.UNCHANGED
             articles.update(db, aid, article, now=now)
             stories.touch(db, existing["story_id"], now=now, published=article.published)

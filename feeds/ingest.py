@@ -67,6 +67,8 @@ def record_fetched(
         raise ExtractError(source.name, prepared.error)
     with _transaction(db):
         counts = store_articles(db, prepared, now=now, deduper=deduper) if prepared else Counter()
+        if prepared is not None:
+            counts[Placement.UNCHANGED] += prepared.unchanged
         fields = {
             "last_fetch_at": iso(now),
             "last_success_at": iso(now),

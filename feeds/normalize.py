@@ -26,6 +26,9 @@ from .urls import absolute, canonical_url, web_url, without_tracking
 
 # Below this many characters of text, equal text says nothing about being one story.
 MIN_TEXT_FOR_HASH = 200
+# Part of every entry hash: raise it when normalize_item() gives other output for the
+# same entry, so that stored entries are normalised again rather than taken as unchanged.
+NORMALIZE_VERSION = 1
 _IMG_SRC = re.compile(r"<img[^>]+src=\"([^\"]+)\"", re.I)
 
 
@@ -87,7 +90,17 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
         keys=sig.keys,
         shingle_set=sig.shingle_set,
         figures=sig.figures,
+        entry_hash=entry_hash(item, ctx.document_url),
     )
+
+
+def entry_hash(item: RawItem, document_url: str) -> str:
+    """Everything normalize_item() reads that decides an article's content_hash, hashed:
+    the entry as the document gave it, the document's URL (relative links) and the
+    normaliser's version. An entry stored with the same hash would come out the same,
+    so prepare.py skips it. The repr of the frozen dataclass covers each field, nested
+    ones included, in a fixed order."""
+    return hashlib.sha1(repr((NORMALIZE_VERSION, document_url, item)).encode()).hexdigest()
 
 
 def categorize(

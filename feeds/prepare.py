@@ -43,6 +43,7 @@ class ParseJob:
     labels: Mapping[str, str]
     zone: str
     now: datetime
+    stored: frozenset[str] = frozenset()  # entry hashes of the source's stored articles
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Prepared:
     queued: tuple[str, ...] | None = None  # html/sitemap: pages left for the next cycle
     skipped: tuple[tuple[str, str], ...] = ()  # html/sitemap: (url, why) pages given up on
     fields: tuple[tuple[str, dict[str, str]], ...] = ()  # html/sitemap: where each field came from
+    unchanged: int = 0  # entries known stored as they are, not normalised again
 
 
 def body_hash(body: bytes) -> str:
@@ -64,7 +66,7 @@ def body_hash(body: bytes) -> str:
 
 def prepare(job: ParseJob) -> Prepared:
     """Extract and normalise; errors come back as text (exceptions do not pickle well)."""
-    from .normalize import Context, normalize_item  # numpy, nh3, w3lib: loaded on first use
+    from .normalize import Context, entry_hash, normalize_item  # loaded on first use
 
     try:
         extracted = _extract(job)
@@ -77,7 +79,11 @@ def prepare(job: ParseJob) -> Prepared:
         meta = replace(meta, skip_hours=hours, skip_days=days)
     items = newest(extracted.items, MAX_ENTRIES)
     articles = []
+    unchanged = 0
     for item in items:
+        if job.stored and entry_hash(item, job.url) in job.stored:
+            unchanged += 1  # stored as it is: normalising it would give the same article
+            continue
         try:
             article = normalize_item(item, ctx)
         except Exception as exc:  # one odd entry must not cost the whole feed
@@ -85,7 +91,7 @@ def prepare(job: ParseJob) -> Prepared:
             continue
         if article is not None:
             articles.append(article)
-    return Prepared(tuple(articles), meta)
+    return Prepared(tuple(articles), meta, unchanged=unchanged)
 
 
 def newest(items: tuple[RawItem, ...], limit: int) -> tuple[RawItem, ...]:

@@ -30,6 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from store import articles as article_rows
 from store import open_store, stories
 from store import sources as source_rows
 
@@ -202,8 +203,9 @@ class Service:
             return
         started = time.monotonic()
         outcome: Outcome = fetch_and_prepare(
-            config, self.fetcher, self.pool, source, state, config.label_index(), now, memory
-        )
+            config, self.fetcher, self.pool, source, state, config.label_index(), now, memory,
+            self._stored_entries,
+        )  # fmt: skip
         if self.stopping.is_set():
             return  # stopping: the fetched result is dropped, nothing half-written
         with self.write_lock:
@@ -217,6 +219,10 @@ class Service:
             self._schedule_publish()
         if after and after.disabled_reason:
             log.warning("source disabled source=%s reason=%s", source.name, after.disabled_reason)
+
+    def _stored_entries(self, source: str) -> frozenset[str]:
+        with self.read_lock:
+            return article_rows.entry_hashes(self.reader.conn, source)
 
     def _schedule_publish(self) -> None:
         if not self.stopping.is_set():

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from datetime import datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -45,15 +48,75 @@ def _columns(article: NewArticle) -> dict[str, Any]:
         "title_key": article.title_key,
         "shingles": article.shingles,
         "keys": indexes.pack(article.keys),
+        "entry_hash": article.entry_hash or None,
     }
 
 
 def find(db: Database, article_id: str) -> dict[str, Any] | None:
     rows = db.query(
-        "select id, content_hash, story_id, published from articles where id = :id",
+        "select id, content_hash, entry_hash, story_id, published from articles where id = :id",
         {"id": article_id},
     )
     return next(rows, None)
+
+
+def set_entry_hash(db: Database, article_id: str, entry_hash: str) -> None:
+    """An unchanged article stored before entry hashes, or by another normaliser version."""
+    db.conn.execute(
+        "update articles set entry_hash = ? where id = ?", [entry_hash or None, article_id]
+    )
+
+
+# Entry hashes read per source: a feed's entries are among its newest stored articles.
+ENTRY_HASHES = 1000
+
+
+def entry_hashes(conn: sqlite3.Connection, source: str) -> frozenset[str]:
+    """The entry hashes of a source's newest stored articles."""
+    rows = conn.execute(
+        """select entry_hash from articles where source = ? and entry_hash is not null
+           order by published desc limit ?""",
+        [source, ENTRY_HASHES],
+    )
+    return frozenset(entry for (entry,) in rows)
+
+
+class StoredEntries:
+    """entry_hashes() for the fetching threads, each on a read-only connection of its own.
+
+    The storing thread's connection is inside its transaction; in WAL mode other
+    connections read what was committed, which is all a source's stored entries
+    (it is fetched once a cycle). Any failure to read means parsing every entry.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, source: str) -> frozenset[str]:
+        try:
+            conn = self._connection()
+            return entry_hashes(conn, source) if conn else frozenset()
+        except sqlite3.Error:
+            return frozenset()
+
+    def _connection(self) -> sqlite3.Connection | None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None and self.path is not None and self.path.is_file():
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()
 
 
 def story_with_url(db: Database, url: str) -> str | None:
@@ -84,7 +147,7 @@ def _json_list(values: list[Any]) -> str:
 def find_many(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
     """find() of many ids in one query: id -> row, for the ids stored."""
     rows = db.conn.execute(
-        """select id, content_hash, story_id, published from articles
+        """select id, content_hash, entry_hash, story_id, published from articles
            where id in (select value from json_each(?))""",
         [_json_list(ids)],
     )
@@ -172,12 +235,13 @@ _INSERT = """
     insert into articles (
         id, source, guid, url, link, title, author, summary, content, text, text_hash,
         content_hash, published, updated, first_seen, last_seen, categories, labels,
-        image_url, image_type, image_length, language, title_key, shingles, keys, story_id, match
+        image_url, image_type, image_length, language, title_key, shingles, keys, entry_hash,
+        story_id, match
     ) values (
         :id, :source, :guid, :url, :link, :title, :author, :summary, :content, :text, :text_hash,
         :content_hash, :published, :updated, :first_seen, :last_seen, :categories, :labels,
         :image_url, :image_type, :image_length, :language, :title_key, :shingles, :keys,
-        :story_id, :match
+        :entry_hash, :story_id, :match
     )
 """
 _UPDATE = """
@@ -186,7 +250,8 @@ _UPDATE = """
         content_hash = :content_hash, published = :published, updated = :updated,
         categories = :categories, labels = :labels, image_url = :image_url,
         image_type = :image_type, image_length = :image_length, language = :language,
-        title_key = :title_key, shingles = :shingles, keys = :keys, last_seen = :last_seen
+        title_key = :title_key, shingles = :shingles, keys = :keys, entry_hash = :entry_hash,
+        last_seen = :last_seen
     where id = :id
 """
 

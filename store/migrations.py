@@ -282,3 +282,10 @@ def m011_no_full_text_index(db: Database) -> None:
         delete from index_state where name = 'fts';
         """
     )
+
+
+@migrations()
+def m012_entry_hash(db: Database) -> None:
+    """A hash of each article's entry as its document gave it (NewArticle.entry_hash): a
+    feed fetched again is normalised for its new and changed entries only."""
+    db.execute("alter table articles add column entry_hash text")

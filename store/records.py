@@ -42,6 +42,9 @@ class NewArticle:
     # that stores need not read the text again; not stored.
     shingle_set: bytes = b""  # distinct word 3-gram hashes, sorted uint32
     figures: tuple[str, ...] | None = None  # the numbers in the text
+    # What normalising read of the entry, hashed (normalize.entry_hash): stored, so that
+    # the same entry in the next fetch is known unchanged before it is normalised.
+    entry_hash: str = ""
 
 
 @dataclass(frozen=True)

@@ -222,3 +222,113 @@ def test_run_command_prints_summary_and_exits_zero(
     assert "Giá vàng hôm nay 5/4" in capsys.readouterr().out
     assert main(["--config", str(two_sources), "publish"]) == 0
     assert "published 0 files" in capsys.readouterr().out
+
+
+def test_a_feed_served_again_normalises_only_its_new_and_changed_entries(
+    feed_server: FeedServer,
+    make_config: Callable[..., Path],
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server without validators sends the whole feed again: entries stored as they are
+    are recognised by their entry hash and not normalised; a new and an edited one are."""
+    import feeds.normalize
+
+    template = (FEEDS / "hanoi.xml").read_text(encoding="utf-8")
+    url = feed_server.route("/hanoi.xml", template)  # no ETag, no Last-Modified
+    path = make_config(("Tin Hà Nội", url, "chuyen-dong-ha-noi"))
+    _, db, first = _cycle(path, now)
+    assert first.results[0].new == 3
+    new_item = """<item>
+      <title>Hồ Gươm có thêm phố đi bộ vào buổi sáng</title>
+      <link>https://tinhanoi.example.vn/ho-guom-pho-di-bo-1004.html</link>
+      <guid isPermaLink="false">tinhanoi-1004</guid>
+      <pubDate>Fri, 05 Apr 2024 10:00:00 +0700</pubDate>
+      <description>Phố đi bộ quanh Hồ Gươm mở thêm vào buổi sáng cuối tuần.</description>
+    </item>
+    <item>"""
+    edited = template.replace("<item>", new_item, 1).replace(
+        "tăng 500.000 đồng mỗi lượng", "tăng 700.000 đồng mỗi lượng"
+    )
+    feed_server.route("/hanoi.xml", edited)
+    normalised: list[str] = []
+    original = feeds.normalize.normalize_item
+
+    def counting(item, ctx):  # type: ignore[no-untyped-def]
+        normalised.append(item.key)
+        return original(item, ctx)
+
+    monkeypatch.setattr(feeds.normalize, "normalize_item", counting)
+    _, db, again = _cycle(path, now + timedelta(hours=1), force=True)
+    result = again.results[0]
+    assert (result.new, result.updated, result.unchanged) == (1, 1, 2)
+    assert sorted(normalised) == ["tinhanoi-1002", "tinhanoi-1004"]
+    gold = next(a for a in articles_of(db) if a["guid"] == "tinhanoi-1002")
+    assert "700.000" in gold["summary"]
+
+
+def articles_of(db):  # type: ignore[no-untyped-def]
+    return list(db.query("select guid, summary, entry_hash from articles order by guid"))
+
+
+def test_articles_stored_before_entry_hashes_get_theirs_when_seen_unchanged(
+    two_sources: Path, now: datetime
+) -> None:
+    _, db, _ = _cycle(two_sources, now)
+    db.execute("update articles set entry_hash = null")
+    db.conn.commit()
+    db.execute("update sources set etag = null, last_modified = null, body_hash = null")
+    db.conn.commit()
+    _, db, third = _cycle(two_sources, now + timedelta(hours=2), force=True)
+    assert sum(r.unchanged for r in third.results) == 5  # placed, found unchanged
+    assert all(a["entry_hash"] for a in articles_of(db))
+    _, db, fourth = _cycle(two_sources, now + timedelta(hours=3), force=True)
+    assert [r.status for r in fourth.results] == ["not modified", "not modified"]
+
+
+def test_stored_entries_are_read_beside_an_open_transaction(
+    two_sources: Path, now: datetime
+) -> None:
+    from store.articles import StoredEntries
+
+    cfg, db, _ = _cycle(two_sources, now)
+    committed = {a["entry_hash"] for a in articles_of(db)}
+    stored = StoredEntries(cfg.store_path)
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")  # the storing thread's transaction
+        db.execute("update articles set entry_hash = 'changed'")
+        seen = stored("Tin Hà Nội") | stored("Báo Thủ đô")
+        assert len(seen) == 5 and seen == committed  # what was committed, read beside it
+        assert stored("Nguồn khác") == frozenset()
+        db.conn.execute("ROLLBACK")
+    finally:
+        stored.close()
+    assert StoredEntries(cfg.store_path.parent / "missing.db")("Tin Hà Nội") == frozenset()
+    assert StoredEntries(None)("Tin Hà Nội") == frozenset()
+
+
+def test_an_entry_hash_is_the_same_in_another_process(now: datetime) -> None:
+    """Parsing workers compute entry hashes that the next cycle compares: no address,
+    no per-process salt may leak into them."""
+    from feeds.model import Image, RawItem
+    from feeds.normalize import entry_hash
+
+    item = RawItem(
+        "g1", "/a.html", "Tiêu đề", "Tác giả", "<p>Tóm tắt</p>", None,
+        now, now + timedelta(hours=1), ("Thời sự",), Image("https://a.vn/i.jpg", "image/jpeg", 10),
+    )  # fmt: skip
+    code = (
+        "import sys, pickle; from feeds.normalize import entry_hash;"
+        " print(entry_hash(pickle.loads(sys.stdin.buffer.read()), 'https://a.vn/rss'))"
+    )
+    import pickle
+
+    other = (
+        subprocess.run(
+            [sys.executable, "-c", code], input=pickle.dumps(item), capture_output=True, check=True
+        )
+        .stdout.decode()
+        .strip()
+    )
+    assert other == entry_hash(item, "https://a.vn/rss")
+    assert entry_hash(item, "https://b.vn/rss") != other
