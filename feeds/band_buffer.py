@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# Articles kept in the dict before their keys are frozen into a sorted run.
-FRESH_ARTICLES = 1024
+# Articles kept in the dict before their keys are frozen into a sorted run (the dict
+# takes about 100 bytes a key, a run 10).
+FRESH_ARTICLES = 256
 # Runs are merged up to this many keys (about 4,000 articles, 3 MB): merging the
 # largest ones would need several times their size at once, for no faster lookup
 # (a batch looks all its keys up in every run at once).

@@ -343,7 +343,7 @@ class ShingleCache:
 
     OVERHEAD = 200  # bytes an entry costs besides its shingles: the array, the key, the slot
 
-    def __init__(self, budget: int = 8 << 20) -> None:
+    def __init__(self, budget: int = 4 << 20) -> None:
         self.budget = budget
         self.used = 0
         self.sets: dict[str, npt.NDArray[np.uint32]] = {}
