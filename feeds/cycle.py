@@ -3,8 +3,8 @@
 Sources are fetched concurrently (threads: the work is waiting on sockets),
 parsed in worker processes when there are enough of them to pay for the
 processes' start (parsing is CPU-bound: feedparser, nh3), and stored one at a
-time by this thread as results arrive: each source in a savepoint of its own,
-several sources to a transaction (see Commits).
+time by this thread as results arrive, several sources to a transaction (see
+Commits).
 """
 
 from __future__ import annotations

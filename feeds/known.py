@@ -56,7 +56,8 @@ class Known:
         # Only articles not stored yet are matched against others (place() updates a
         # stored one in place): a feed that comes back with 3 new entries among 50
         # asks about those 3.
-        batch = [a for a, aid in zip(batch, ids, strict=True) if aid not in self.existing]
+        self.unstored = [a for a, aid in zip(batch, ids, strict=True) if aid not in self.existing]
+        batch = self.unstored
         self.urls = articles.stories_with_urls(db, sorted({a.url for a in batch}))
         self.texts = articles.stories_with_texts(
             db, sorted({a.text_hash for a in batch if a.text_hash})
