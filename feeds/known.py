@@ -128,8 +128,8 @@ class Known:
         """articles.candidates(): those not yet indexed, then sharing bands, then the title."""
         since, until = iso(article.published - self.window), iso(article.published + self.window)
         shared: Counter[int] = Counter()
-        for key in set(article.keys):
-            for rowid, stamp in self.bands.get(key, ()):
+        for key in set(article.keys) & self.bands.keys():
+            for rowid, stamp in self.bands[key]:
                 if since <= stamp <= until:
                     shared[rowid] += 1
         banded = sorted(rowid for rowid, _ in shared.most_common(MAX_BAND_CANDIDATES))
