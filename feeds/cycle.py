@@ -121,7 +121,7 @@ def _run_cycle(
     started = time.monotonic()
     summary = CycleSummary()
     source_rows.sync(db, [(s.name, s.url, s.kind) for s in config.sources])
-    states = source_rows.states(db)
+    states = source_rows.states(db, counted=False)
     todo = []
     for source in config.sources:
         if not source.enabled:

@@ -147,7 +147,7 @@ class Service:
     def _schedule_all(self, *, first: bool) -> None:
         now = utc_now()
         with self.read_lock:
-            states = source_rows.states(self.reader)
+            states = source_rows.states(self.reader, counted=False)
         for source in self.config.sources:
             if not source.enabled:
                 continue

@@ -14,6 +14,9 @@ STATES = """
     select s.*, (select count(*) from articles a where a.source = s.name) as item_count
     from sources s
 """
+# The same without counting each source's articles: a cycle does not need the counts,
+# and counting reads the whole (source, published) index (129 ms at 1,000,000 articles).
+STATES_UNCOUNTED = "select s.*, 0 as item_count from sources s"
 
 
 def sync(db: Database, configured: list[tuple[str, str, str]]) -> None:
@@ -37,8 +40,10 @@ def sync(db: Database, configured: list[tuple[str, str, str]]) -> None:
                 db.execute("update sources set kind = :k where name = :n", {"k": kind, "n": name})
 
 
-def states(db: Database) -> dict[str, SourceState]:
-    return {row["name"]: SourceState.from_row(row) for row in db.query(STATES)}
+def states(db: Database, *, counted: bool = True) -> dict[str, SourceState]:
+    """Every source's state; its item_count is 0 unless `counted`."""
+    query = STATES if counted else STATES_UNCOUNTED
+    return {row["name"]: SourceState.from_row(row) for row in db.query(query)}
 
 
 def state(db: Database, name: str) -> SourceState | None:

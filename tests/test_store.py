@@ -135,3 +135,16 @@ def test_catch_up_in_small_slices_indexes_the_same(
     whole = indexed(5000, 20_000)
     assert len(whole) > 5 * 32
     assert indexed(2, 7) == whole
+
+
+def test_states_can_leave_the_article_counts_out(tmp_path: Path) -> None:
+    """A cycle reads every source's state; counting each one's articles would read the
+    whole index, so the cycle asks for the states without the counts."""
+    from store import sources
+
+    db = open_store(tmp_path / "feeds.db")
+    sources.sync(db, [("A", "https://a.vn/rss", "feed")])
+    counted, uncounted = sources.states(db), sources.states(db, counted=False)
+    assert set(counted) == set(uncounted) == {"A"}
+    assert uncounted["A"].item_count == 0
+    assert counted["A"].url == uncounted["A"].url == "https://a.vn/rss"
