@@ -225,3 +225,17 @@ def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return check()
+
+
+def silent_after_headers(length: int, wait: Callable[[], object]) -> Callable[[Any], None]:
+    """A route handler that sends a 200's headers promising `length` bytes, then no body
+    until `wait()` returns (a time.sleep, an Event's wait)."""
+
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(length))
+        handler.end_headers()
+        handler.wfile.flush()
+        wait()
+
+    return handle

@@ -17,7 +17,7 @@ from feeds.config import FetchSettings
 from feeds.errors import FetchError
 from feeds.fetch import Fetcher, read_local, retry_after
 
-from .conftest import FeedServer
+from .conftest import FeedServer, silent_after_headers
 
 NOW = datetime(2024, 4, 5, tzinfo=UTC)
 FAST = FetchSettings(timeout=timedelta(seconds=2), max_bytes=100_000)
@@ -222,13 +222,7 @@ def test_broken_connections_are_explained(feed_server: FeedServer, how: str, mes
 
 
 def test_silence_after_the_headers_is_a_timeout(feed_server: FeedServer) -> None:
-    def silent(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Length", "1000")
-        handler.end_headers()
-        handler.wfile.flush()
-        time.sleep(1.5)
-
+    silent = silent_after_headers(1000, lambda: time.sleep(1.5))
     url = feed_server.route("/silent", handler=silent)
     with pytest.raises(FetchError, match=r"no answer within 1s"):
         get(url, FetchSettings(timeout=timedelta(seconds=1)))

@@ -18,7 +18,7 @@ from feeds.config import FetchSettings
 from feeds.errors import FetchError
 from feeds.fetch import Fetcher
 
-from .conftest import FeedServer
+from .conftest import FeedServer, silent_after_headers
 
 NOW = datetime(2024, 4, 5, tzinfo=UTC)
 FAST = FetchSettings(timeout=timedelta(seconds=2), max_bytes=100_000)
@@ -161,13 +161,7 @@ def test_an_unsupported_proxy_is_explained(monkeypatch: pytest.MonkeyPatch) -> N
 def test_close_aborts_a_fetch_waiting_for_its_body(feed_server: FeedServer) -> None:
     release = threading.Event()
 
-    def silent(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Length", "5000")
-        handler.end_headers()
-        handler.wfile.flush()
-        release.wait(10)
-
+    silent = silent_after_headers(5000, lambda: release.wait(10))
     url = feed_server.route("/silent", handler=silent)
     fetcher = Fetcher(FetchSettings(timeout=timedelta(seconds=10)))
     failures: list[FetchError] = []
