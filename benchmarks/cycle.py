@@ -620,6 +620,15 @@ def checks(runs: list[Run], n_feeds: int) -> list[str]:
     return notes
 
 
+def print_notes(notes: list[str], error: str | None, env: dict[str, Any]) -> None:
+    """Print the run's checks (a stopped run's failure first); note the load at the end."""
+    if error:
+        notes.insert(0, f"FAIL: partial results, the benchmark stopped: {error.splitlines()[0]}")
+    for note in notes:
+        print(f"note: {note}")
+    env["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+
+
 def environment(feeds: str, reader_version: str | None) -> dict[str, Any]:
     def output(*command: str) -> str | None:
         try:
@@ -716,11 +725,7 @@ def compare_programs(args: argparse.Namespace, feeds: str, manifest: dict[str, A
     table = markdown_table(summary, cycles)
     print("\n" + table + "\n")
     notes = checks(runs, manifest["feeds_count"])
-    if error:
-        notes.insert(0, f"FAIL: partial results, the benchmark stopped: {error.splitlines()[0]}")
-    for note in notes:
-        print(f"note: {note}")
-    env["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print_notes(notes, error, env)
     result = {
         "date": started.isoformat(timespec="seconds"),
         "commands": {

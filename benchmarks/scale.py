@@ -756,11 +756,7 @@ def measure_and_report(
     table, by_name = ratio_table(summary, size, reads), size_table(size)
     print(f"\n{table}\n\n{by_name}\n")
     notes = notes_on(measured, manifest["feeds_count"])
-    if error:
-        notes.insert(0, f"FAIL: partial results, the benchmark stopped: {error.splitlines()[0]}")
-    for note in notes:
-        print(f"note: {note}")
-    env["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    cycle.print_notes(notes, error, env)
     result = {
         "date": started.isoformat(timespec="seconds"),
         "commands": {
