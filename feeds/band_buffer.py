@@ -5,34 +5,40 @@ order (indexes.catch_up): written as they come, each source's keys would land
 all over the index, and every commit would rewrite its pages. Until then the
 keys must still find each other, so that two outlets' copies stored in the
 same cycle meet. A dict of lists costs about 200 bytes a key, and an article
-has 64 keys; here the newest articles' keys sit in a small dict and older ones
-in sorted numpy runs of 8 bytes a key (its low 32 bits, the rowid's offset),
-merged as they accumulate (the way an LSM tree does), so a lookup is a binary
-search in a handful of arrays.
+has 64 keys; here each batch's keys are frozen into a sorted numpy run of 8
+bytes a key (its low 32 bits above the rowid's offset), runs are merged as they
+accumulate (the way an LSM tree does), and a batch looks all its keys up in
+every run at once, with no Python loop over a key.
+
+Within a batch, the articles placed so far are found through a dict that holds
+only the keys two of the batch's articles share (expect()): most keys are no
+other article's, and filing all 64 of an article's keys one by one in a dict
+was a quarter of the buffer's cost.
 
 A run keeps only the low half of each key: two keys that share it (one pair in
 about 4 billion) are taken for one, which can only add a candidate, and every
 candidate is compared in full before it joins a story. That halves what the
-runs take, about 30 MB at the end of a 50,000-article cycle.
+runs take, about 25 MB at the end of a 50,000-article cycle.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-# Articles kept in the dict before their keys are frozen into a sorted run (the dict
-# takes about 100 bytes a key, a run 10).
-FRESH_ARTICLES = 256
-# Runs are merged up to this many keys (about 4,000 articles, 3 MB): merging the
+# Runs are merged up to this many keys (about 4,000 articles, 2 MB): merging the
 # largest ones would need several times their size at once, for no faster lookup
 # (a batch looks all its keys up in every run at once).
 MAX_MERGED = 1 << 18
+_LOW = np.uint64(0xFFFF_FFFF)
+_HALF = np.uint64(32)
+_3, _7 = np.uint64(3), np.uint64(7)
+_Offsets = npt.NDArray[np.uint64]
 
 
 class BandBuffer:
@@ -41,10 +47,13 @@ class BandBuffer:
     def __init__(self, per_key: int = 16) -> None:
         self.per_key = per_key  # a band shared by more articles says nothing more
         self.articles = 0
-        self._fresh: defaultdict[int, list[int]] = defaultdict(list)
-        self._fresh_articles = 0
-        # Oldest first; each run's keys sorted, rowids ascending among equal keys. Runs
-        # keep rowids as 32-bit offsets from the first one added.
+        # Articles added since the last settle(): rowids and their distinct keys.
+        self._rowids: list[int] = []
+        self._keys: list[set[int]] = []
+        # The keys expect()ed to be shared within the batch -> rowids added under them.
+        self._shared: set[int] = set()
+        self._fresh: dict[int, list[int]] = {}
+        # Oldest first; each run sorted. Runs keep rowids as 32-bit offsets from the first.
         self._base = 0
         self._runs: list[_Run] = []
 
@@ -55,19 +64,34 @@ class BandBuffer:
         """File an article (rowids increasing from call to call) under each of its keys."""
         if not self.articles:
             self._base = rowid
-        fresh = self._fresh
-        for key in set(keys):
-            fresh[key].append(rowid)
+        distinct = set(keys)
+        self._rowids.append(rowid)
+        self._keys.append(distinct)
+        for key in distinct & self._shared:  # usually none
+            self._fresh.setdefault(key, []).append(rowid)
         self.articles += 1
-        self._fresh_articles += 1
+
+    def expect(self, batch: Iterable[Iterable[int]]) -> None:
+        """The keys of the articles about to be added, one iterable each, until settle().
+
+        Keys that two of them share stay findable by shared() as soon as the first of
+        those articles is added; any other key can only find an article of an earlier
+        batch, which settle() has put in a run.
+        """
+        every = np.fromiter(chain.from_iterable(map(set, batch)), dtype=np.int64)
+        every.sort()
+        again = every[1:][every[1:] == every[:-1]]
+        self._shared = set(again.tolist())
 
     def settle(self) -> None:
-        """Freeze the newest articles into a sorted run if there are enough of them.
+        """Put the articles added so far into a sorted run, before a batch's lookups.
 
-        Called between lookups, never during a batch that looked its keys up in the
-        runs beforehand (in_runs), so what moves out of the dict is not missed.
+        Called between batches, never during one that looked its keys up in the runs
+        beforehand (in_runs), so what moves out of the dict is not missed.
         """
-        if self._fresh_articles >= FRESH_ARTICLES:
+        self._shared = set()
+        self._fresh = {}
+        if self._rowids:
             self._freeze()
 
     def in_runs(self, keys: Iterable[int]) -> dict[int, list[int]]:
@@ -84,15 +108,26 @@ class BandBuffer:
         order = np.argsort(low, kind="stable")
         full, low = full[order], low[order]
         starts = np.flatnonzero(_firsts(low))
-        query = low[starts]
+        query = low[starts].astype(np.uint64)
+        # (index in query, rowid offset) of every hit, run after run: oldest first.
+        hits = [run.find(query) for run in self._runs]
+        at = np.concatenate([h[0] for h in hits])
+        if not at.size:
+            return found
+        rows = np.concatenate([h[1] for h in hits])
+        grouped = np.argsort(at, kind="stable")  # a key's rowids stay oldest first
+        at, rows = at[grouped], rows[grouped]
+        position = np.arange(at.size)
+        rank = position - np.maximum.accumulate(np.where(_firsts(at), position, 0))
+        kept = rank < self.per_key  # the first per_key rowids of each key
+        at, rows = at[kept], rows[kept].astype(np.int64) + self._base
+        bounds = [*np.flatnonzero(_firsts(at)).tolist(), at.size]
         ends = np.append(starts[1:], len(low))
-        for run in self._runs:
-            for at, rows in run.find(query):
-                for key in full[starts[at] : ends[at]].tolist():  # almost always one
-                    taken = found.setdefault(key, [])
-                    room = self.per_key - len(taken)
-                    if room > 0:
-                        taken.extend((rows[:room].astype(np.int64) + self._base).tolist())
+        rowids = rows.tolist()
+        for begin, end, q in zip(bounds, bounds[1:], at[bounds[:-1]].tolist(), strict=False):
+            taken = rowids[begin:end]
+            for key in full[starts[q] : ends[q]].tolist():  # almost always one
+                found[key] = taken
         return found
 
     def shared(self, keys: Iterable[int], runs: dict[int, list[int]] | None = None) -> Counter[int]:
@@ -102,6 +137,7 @@ class BandBuffer:
         """
         wanted = set(keys)
         if runs is None:
+            self.settle()
             runs = self.in_runs(wanted)
         found: Counter[int] = Counter()
         fresh = self._fresh
@@ -121,36 +157,33 @@ class BandBuffer:
 
     def clear(self) -> None:
         self.articles = 0
-        self._fresh.clear()
-        self._fresh_articles = 0
+        self._rowids.clear()
+        self._keys.clear()
+        self._shared = set()
+        self._fresh = {}
         self._runs.clear()
 
     def _freeze(self) -> None:
-        """Move the dict into a sorted run; merge runs of similar size (few runs, each
-        key's rowids kept in order: merges are stable and older runs come first)."""
-        sizes = list(map(len, self._fresh.values()))
-        keys = np.repeat(
-            np.fromiter(self._fresh, dtype=np.int64, count=len(sizes)).astype(np.uint32), sizes
-        )
-        rowids = chain.from_iterable(self._fresh.values())
-        rows = (np.fromiter(rowids, dtype=np.int64, count=sum(sizes)) - self._base).astype(
-            np.uint32
-        )
-        self._runs.append(_Run(keys, rows))
-        self._fresh.clear()
-        self._fresh_articles = 0
+        """Move the articles added since the last settle() into a sorted run; merge runs
+        of similar size (few runs; a key's rowids stay in order, as rowids only grow)."""
+        counts = list(map(len, self._keys))
+        total = sum(counts)
+        keys = np.fromiter(chain.from_iterable(self._keys), dtype=np.int64, count=total)
+        offsets = np.repeat(np.array(self._rowids, dtype=np.int64) - self._base, counts)
+        packed = (keys.astype(np.uint32).astype(np.uint64) << _HALF) | offsets.astype(np.uint64)
+        packed.sort()
+        self._runs.append(_Run(packed))
+        self._rowids.clear()
+        self._keys.clear()
         while (
             len(self._runs) > 1
             and len(self._runs[-1]) * 2 >= len(self._runs[-2])
             and len(self._runs[-1]) + len(self._runs[-2]) <= MAX_MERGED
         ):
             older, newer = self._runs[-2:]
-            self._runs[-2:] = [
-                _Run(
-                    np.concatenate((older.keys, newer.keys)),
-                    np.concatenate((older.rows, newer.rows)),
-                )
-            ]
+            merged = np.concatenate((older.packed, newer.packed))
+            merged.sort(kind="stable")  # two sorted runs: a linear merge
+            self._runs[-2:] = [_Run(merged)]
 
 
 def _firsts(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -164,36 +197,41 @@ def _distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 class _Run:
-    """Keys (their low 32 bits) sorted, stably, so rowids stay in order among equal
-    keys, with their rowids, and a one-hash Bloom filter of 16 bits a key: most keys
-    looked up are in no run, and the filter turns most of them away before a binary
-    search (about 6 % get by).
+    """Sorted `key << 32 | rowid offset` values (the key's low 32 bits), and a one-hash
+    Bloom filter of 16 bits a key: most keys looked up are in no run, and the filter
+    turns most of them away before a binary search (about 6 % get by).
     """
 
-    def __init__(self, keys: npt.NDArray[np.uint32], rows: npt.NDArray[np.uint32]) -> None:
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.rows = keys[order], rows[order]
-        self.mask = np.uint32((1 << max(10, (16 * len(keys)).bit_length())) - 1)
-        bits = self.keys & self.mask
-        self.filter = np.zeros((int(self.mask) + 1) >> 3, dtype=np.uint8)
-        np.bitwise_or.at(self.filter, bits >> 3, np.left_shift(1, bits & 7).astype(np.uint8))
+    def __init__(self, packed: npt.NDArray[np.uint64]) -> None:
+        self.packed = packed
+        self.mask = np.uint64((1 << max(10, (16 * len(packed)).bit_length())) - 1)
+        flags = np.zeros(int(self.mask) + 1, dtype=bool)
+        flags[(packed >> _HALF) & self.mask] = True
+        self.filter = np.packbits(flags, bitorder="little")
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.packed)
 
-    def find(self, query: npt.NDArray[np.uint32]) -> Iterator[tuple[int, npt.NDArray[np.uint32]]]:
-        """(index in `query`, its rowids) for each key of `query` (sorted, distinct) found
-        in this run."""
+    def find(self, query: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], _Offsets]:
+        """(index in `query`, rowid offset) of each entry of this run under a key of
+        `query` (sorted, distinct low halves), in the run's order."""
         bits = query & self.mask
-        candidates = np.flatnonzero((self.filter[bits >> 3] >> (bits & 7)) & 1)
-        if not candidates.size:
-            return
-        maybe = query[candidates]
-        low = np.searchsorted(self.keys, maybe, side="left")
-        inside = low < len(self.keys)
-        hits = np.flatnonzero(inside)[self.keys[low[inside]] == maybe[inside]]
-        if not hits.size:
-            return
-        high = np.searchsorted(self.keys, maybe[hits], side="right")
-        for at, start, end in zip(hits.tolist(), low[hits].tolist(), high.tolist(), strict=True):
-            yield int(candidates[at]), self.rows[start:end]
+        candidates = np.flatnonzero((self.filter[bits >> _3] >> (bits & _7)) & 1)
+        maybe = query[candidates] << _HALF
+        low = np.searchsorted(self.packed, maybe, side="left")
+        high = np.searchsorted(self.packed, maybe | _LOW, side="right")
+        counts = high - low
+        hit = np.flatnonzero(counts)
+        if not hit.size:
+            return _NOTHING
+        counts = counts[hit]
+        total = int(counts.sum())
+        starts = np.repeat(low[hit] - np.cumsum(counts) + counts, counts)
+        where = starts + np.arange(total)
+        return np.repeat(candidates[hit], counts), self.packed[where] & _LOW
+
+
+_NOTHING: tuple[npt.NDArray[np.intp], _Offsets] = (
+    np.empty(0, dtype=np.intp),
+    np.empty(0, dtype=np.uint64),
+)

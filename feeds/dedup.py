@@ -237,6 +237,7 @@ class Deduper:
             db, batch, ids, window=self.settings.window, indexed=lambda w: self._indexed(db, w)
         )
         self.unindexed.settle()
+        self.unindexed.expect(a.keys for a in known.unstored)
         known.buffered = self.unindexed.in_runs(chain.from_iterable(a.keys for a in known.unstored))
         counts: Counter[Placement] = Counter()
         for aid, article in zip(ids, batch, strict=True):

@@ -5,9 +5,6 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-import pytest
-
-from feeds import band_buffer
 from feeds.band_buffer import BandBuffer
 
 
@@ -19,10 +16,7 @@ def _plain(filed: list[tuple[int, list[int]]], keys: list[int], per_key: int) ->
     return Counter(rowid for key in set(keys) for rowid in buckets.get(key, [])[:per_key])
 
 
-def test_lookups_match_a_dict_of_lists_across_frozen_and_merged_runs(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(band_buffer, "FRESH_ARTICLES", 7)  # many runs, many merges
+def test_lookups_match_a_dict_of_lists_across_frozen_and_merged_runs() -> None:
     rng = random.Random(5)
     common = [rng.getrandbits(63) for _ in range(30)]  # keys many articles share
     buffer = BandBuffer(per_key=4)
@@ -30,11 +24,35 @@ def test_lookups_match_a_dict_of_lists_across_frozen_and_merged_runs(
     for rowid in range(1_000_000, 1_000_300):
         keys = [rng.choice(common) for _ in range(3)] + [rng.getrandbits(63) for _ in range(5)]
         buffer.add(rowid, keys)
-        buffer.settle()
         filed.append((rowid, keys))
         probe = [*keys[:4], rng.choice(common), rng.getrandbits(63)]
         assert buffer.shared(probe) == _plain(filed, probe, 4)
     assert len(buffer) == 300
+
+
+def test_a_batch_finds_its_own_earlier_articles_and_every_earlier_batch() -> None:
+    """As Deduper.place_all() uses it: settle, expect the batch, look its keys up in the
+    runs once, then add the batch's articles one by one, each looked up before it is
+    added."""
+    rng = random.Random(7)
+    common = [rng.getrandbits(63) for _ in range(40)]
+    buffer = BandBuffer(per_key=5)
+    filed: list[tuple[int, list[int]]] = []
+    rowid = 500
+    for _ in range(60):
+        batch = [
+            [rng.choice(common) for _ in range(4)] + [rng.getrandbits(63) for _ in range(4)]
+            for _ in range(rng.randrange(1, 12))
+        ]
+        buffer.settle()
+        buffer.expect(batch)
+        runs = buffer.in_runs(key for keys in batch for key in keys)
+        for keys in batch:
+            assert buffer.shared(keys, runs) == _plain(filed, keys, 5)
+            if rng.random() < 0.8:  # some articles of a batch are not stored
+                buffer.add(rowid, keys)
+                filed.append((rowid, keys))
+                rowid += rng.randrange(1, 4)
 
 
 def test_clear_forgets_everything() -> None:
@@ -45,12 +63,9 @@ def test_clear_forgets_everything() -> None:
     assert len(buffer) == 0
 
 
-def test_keys_sharing_their_low_half_only_add_candidates(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_keys_sharing_their_low_half_only_add_candidates() -> None:
     """Runs keep a key's low 32 bits: two keys alike there find each other's articles too
     (one pair in about 4 billion), and never lose their own."""
-    monkeypatch.setattr(band_buffer, "FRESH_ARTICLES", 1)
     buffer = BandBuffer(per_key=4)
     low = 0x1234_5678
     one, other = (1 << 40) | low, (2 << 40) | low
