@@ -101,9 +101,9 @@ class BandBuffer:
         order, where one article's keys at a time each cost a dozen cache misses.
         """
         found: dict[int, list[int]] = {}
-        if not self._runs:
-            return found
         full = _distinct(np.sort(np.fromiter(keys, dtype=np.int64)))
+        if not self._runs or not full.size:
+            return found
         low = full.astype(np.uint32)  # what the runs keep of a key
         order = np.argsort(low, kind="stable")
         full, low = full[order], low[order]

@@ -162,6 +162,9 @@ def _run_cycle(
                 window=workers,
                 idle=commits.idle,
                 patience=commits.patience,
+                # Parsing sets the pace until the last source; the band index is
+                # written meanwhile rather than all at the end.
+                spare=lambda: deduper.index_ahead(db),
             )
             for outcome in outcomes:
                 commits.before()
@@ -256,9 +259,12 @@ def _bounded(
     window: int,
     idle: Callable[[], None] = lambda: None,
     patience: Callable[[], float | None] = lambda: 0.0,
+    spare: Callable[[], bool] = lambda: False,
 ) -> Iterator[Outcome]:
     """Outcomes as they complete, with at most `window` fetched but not yet stored;
-    `idle` is called when none has come within `patience()` seconds (None: never).
+    while none is ready, `spare()` does a little deferred work (it returns whether
+    any is left), and `idle` is called when none has come within `patience()`
+    seconds (None: never).
 
     Fetching and parsing outrun storing; unbounded, a thousand parsed sources would
     wait in memory for the one thread that stores.
@@ -266,7 +272,11 @@ def _bounded(
     pending = iter(sources)
     running = {threads.submit(work, source) for source in islice(pending, window)}
     while running:
-        done, running = wait(running, timeout=patience(), return_when=FIRST_COMPLETED)
+        done, running = wait(running, timeout=0, return_when=FIRST_COMPLETED)
+        while not done and spare():
+            done, running = wait(running, timeout=0, return_when=FIRST_COMPLETED)
+        if not done:
+            done, running = wait(running, timeout=patience(), return_when=FIRST_COMPLETED)
         if not done:
             idle()
             done, running = wait(running, return_when=FIRST_COMPLETED)

@@ -44,6 +44,7 @@ class Known:
         *,
         window: timedelta,
         indexed: Callable[[int], bool] = lambda week: True,
+        through: int | None = None,  # the band index is asked about rowids up to this one
     ) -> None:
         self.window = window
         self.merged: dict[str, str] = {}  # stories merged away during the batch -> survivor
@@ -71,7 +72,9 @@ class Known:
         weeks = indexes.weeks(indexes.epoch(earliest), indexes.epoch(latest))
         weeks = [week for week in weeks if indexed(week)]
         self.bands = (
-            articles.band_neighbours(db, sorted({k for a in batch for k in a.keys}), weeks)
+            articles.band_neighbours(
+                db, sorted({k for a in batch for k in a.keys}), weeks, through=through
+            )
             if weeks
             else {}
         )

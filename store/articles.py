@@ -177,16 +177,18 @@ def stories_with_texts(db: Database, hashes: list[str]) -> dict[str, list[tuple[
 
 
 def band_neighbours(
-    db: Database, keys: list[int], weeks: list[int]
+    db: Database, keys: list[int], weeks: list[int], *, through: int | None = None
 ) -> dict[int, list[tuple[int, str]]]:
-    """Indexed articles filed under any of `keys` in `weeks`: key -> [(rowid, published)]."""
+    """Indexed articles filed under any of `keys` in `weeks` (with a rowid up to `through`,
+    if given): key -> [(rowid, published)]."""
     found: dict[int, list[tuple[int, str]]] = {}
     rows = db.conn.execute(
         """select b.key, b.article, a.published from article_bands b
            join articles a on a.rowid = b.article
            where b.week in (select value from json_each(?))
-             and b.key in (select value from json_each(?))""",
-        [_json_list(weeks), _json_list(keys)],
+             and b.key in (select value from json_each(?))
+             and b.article <= ?""",
+        [_json_list(weeks), _json_list(keys), (1 << 63) - 1 if through is None else through],
     )
     for key, rowid, published in rows:
         found.setdefault(key, []).append((rowid, published))

@@ -48,14 +48,17 @@ def mark(db: Database, name: str) -> int:
     return int(row["last_rowid"]) if row else 0
 
 
-def catch_up(db: Database, *, chunk: int = 2000) -> int:
-    """Index every article past the watermark; returns how many articles were added.
+def catch_up(db: Database, *, chunk: int = 2000, limit: int | None = None) -> int:
+    """Index every article past the watermark (the next `limit` of them, if given);
+    returns how many articles were added.
 
     Works through `chunk` articles at a time, each chunk's band keys sorted before
     they go in, so memory stays flat however many articles wait.
     """
     top = next(db.query("select coalesce(max(rowid), 0) as top from articles"))["top"]
     keyed = mark(db, "keys")
+    if limit is not None:
+        top = min(top, keyed + limit)
     if top <= keyed:
         return 0
     with writing(db):
@@ -106,6 +109,15 @@ def _band_entries(
         yield zip(
             weeks[at:end].tolist(), keys[at:end].tolist(), articles[at:end].tolist(), strict=True
         )
+
+
+def weeks_after(db: Database, rowid: int, *, limit: int) -> set[int]:
+    """The article_bands weeks of the next `limit` articles past `rowid`."""
+    rows = db.conn.execute(
+        f"select distinct {EPOCH} / {WEEK_SECONDS} from articles where rowid > ? and rowid <= ?",
+        [rowid, rowid + limit],
+    )
+    return {week or 0 for (week,) in rows}
 
 
 def has_week(db: Database, week: int) -> bool:

@@ -55,6 +55,15 @@ def test_a_batch_finds_its_own_earlier_articles_and_every_earlier_batch() -> Non
                 rowid += rng.randrange(1, 4)
 
 
+def test_a_batch_without_keys_finds_nothing() -> None:
+    buffer = BandBuffer()
+    buffer.add(1, [10, 20])
+    buffer.settle()
+    buffer.expect([[], []])
+    assert buffer.in_runs([]) == {}
+    assert buffer.shared([]) == Counter()
+
+
 def test_clear_forgets_everything() -> None:
     buffer = BandBuffer()
     buffer.add(1, [10, 20])

@@ -515,3 +515,52 @@ def test_a_feed_fetched_again_asks_only_about_its_new_entries(tmp_path: Path) ->
         counts = deduper.place_all(db, again, now=NOW)
     assert counts[Placement.UNCHANGED] == len(first)
     assert counts[Placement.NEW] + counts[Placement.DUPLICATE] == 1
+
+
+def test_the_band_index_written_ahead_changes_no_placement(tmp_path: Path) -> None:
+    """index_ahead() writes buffered articles' keys to the index mid-cycle and keeps
+    them in the buffer: the index is asked about rowids up to `through` only, so an
+    article is never a neighbour twice, and every story comes out the same."""
+    from feeds.dedup import article_id
+    from feeds.known import Known
+
+    copies = list(COPIES.values())
+    batches = [
+        copies[:4],
+        [item for pair in NEAR_MISSES.values() for item in pair],
+        copies[4:],
+    ]
+
+    def run(name: str, *, ahead: bool):  # type: ignore[no-untyped-def]
+        db = open_store(tmp_path / f"{name}.db")
+        deduper = Deduper(DedupSettings())
+        deduper.catch_up(db)
+        with db.atomic():
+            deduper.place_all(db, [ORIGINAL], now=NOW)
+        deduper.catch_up(db)  # the week is indexed: later batches ask the store too
+        written = 0
+        for batch in batches:
+            with db.atomic():
+                deduper.place_all(db, batch, now=NOW)
+            while ahead and deduper.index_ahead(db, articles=2):
+                written += 2
+        assert deduper.through is not None
+        if ahead:
+            assert written and indexes.mark(db, "keys") > deduper.through
+            probe = [article("E", "https://e.vn/1.html", T_BUS, content=html(BUS), hours=9)]
+            known = Known(
+                db,
+                probe,
+                [article_id(a.source, a.guid) for a in probe],
+                window=DedupSettings().window,
+                through=deduper.through,
+            )
+            assert known.bands  # the original, indexed before
+            assert all(r <= deduper.through for rows in known.bands.values() for r, _ in rows)
+        deduper.catch_up(db)
+        return db
+
+    ahead, plain = run("ahead", ahead=True), run("plain", ahead=False)
+    assert _stored(ahead) == _stored(plain)
+    count = "select count(*) as n from article_bands"
+    assert next(ahead.query(count))["n"] == next(plain.query(count))["n"] > 0
