@@ -300,3 +300,12 @@ def m012_entry_hash(db: Database) -> None:
         create index articles_source on articles(source, published, entry_hash);
         """
     )
+
+
+@migrations()
+def m013_no_category_story_index(db: Database) -> None:
+    """Drop the (category, story_id) index: a category's stories are read newest first
+    from story_categories_newest (m010), and nothing else asks for them. Each new
+    story filed it under each of its categories, a random insert into a third tree.
+    """
+    db.executescript("drop index if exists story_categories_category;")
