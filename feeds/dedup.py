@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -51,8 +51,9 @@ MIN_SHINGLES = 12
 MAX_BUCKET = 16
 # At most this many not-yet-indexed articles are compared: those sharing the most bands.
 MAX_UNINDEXED = 40
-# Articles index_ahead() writes to the band index at a time (about 0.1 s).
-INDEX_AHEAD = 400
+# index_ahead() writes the band keys of this many articles, this many entries a step.
+INDEX_AHEAD = 2000
+INDEX_STEP = 10_000
 # Sides kept between comparisons (about 200 bytes each); past this many, they start over.
 MAX_SIDES = 8000
 # Titles whose numbers differ ("Giá vàng hôm nay 12/3" / "13/3") need near-identical text
@@ -209,32 +210,46 @@ class Deduper:
         # The band index answers for the rowids up to this one, the buffer for the later
         # ones, some of which index_ahead() may have written to the index too.
         self.through: int | None = None
+        self._ahead: Iterator[int] | None = None  # index_ahead()'s steps of a chunk
+        self._ahead_articles = 0  # articles of the buffer index_ahead() took on
         self.shingles = ShingleCache()
         self.sides: dict[str, Side] = {}
 
     def catch_up(self, db: Database) -> None:
         """Write the pending band index entries; call after storing a batch."""
+        self._ahead = None  # what it wrote is written again, or was
+        self._ahead_articles = 0
         indexes.catch_up(db)
         self.unindexed.clear()
         self.weeks.clear()
         self.through = indexes.mark(db, "keys")
 
-    def index_ahead(self, db: Database, *, articles: int = INDEX_AHEAD) -> bool:
-        """Write the band keys of the next `articles` buffered articles to the index;
-        returns whether any are left.
+    def index_ahead(self, db: Database) -> bool:
+        """Write a step of the band index for the buffered articles; returns whether it
+        did (False: fewer than a chunk of them wait).
 
         For the time the storing thread would otherwise wait for the next source:
         writing a first cycle's 3.2 million keys at its end took 13 s in which
-        nothing else ran. The articles stay in the buffer until catch_up(), and the
-        index is asked about rowids up to `through` only, so none is counted twice;
+        nothing else ran. A chunk of INDEX_AHEAD articles is written in steps of
+        INDEX_STEP entries (about 30 ms), so that a source ready meanwhile waits
+        little; smaller chunks would each touch as many of the index's pages for
+        fewer keys. The articles stay in the buffer until catch_up(), and the index
+        is asked about rowids up to `through` only, so none is counted twice;
         whether the index held a week's keys is noted before any of these go in.
         """
         if self.through is None:  # not caught up since this Deduper began
             return False
-        keyed = indexes.mark(db, "keys")
-        for week in indexes.weeks_after(db, keyed, limit=articles):
-            self._indexed(db, week)
-        return indexes.catch_up(db, limit=articles) == articles
+        if self._ahead is None:
+            if len(self.unindexed) - self._ahead_articles < INDEX_AHEAD:
+                return False
+            keyed = indexes.mark(db, "keys")
+            for week in indexes.weeks_after(db, keyed, limit=INDEX_AHEAD):
+                self._indexed(db, week)
+            self._ahead = indexes.catch_up_in_steps(db, chunk=INDEX_AHEAD, entries=INDEX_STEP)
+            self._ahead_articles += INDEX_AHEAD
+        if next(self._ahead, None) is None:
+            self._ahead = None
+        return True
 
     def _indexed(self, db: Database, week: int) -> bool:
         """Whether the band index holds keys of `week` (remembered until the next

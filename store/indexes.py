@@ -48,37 +48,64 @@ def mark(db: Database, name: str) -> int:
     return int(row["last_rowid"]) if row else 0
 
 
-def catch_up(db: Database, *, chunk: int = 2000, limit: int | None = None) -> int:
-    """Index every article past the watermark (the next `limit` of them, if given);
-    returns how many articles were added.
+def catch_up(db: Database, *, chunk: int = 2000) -> int:
+    """Index every article past the watermark; returns how many articles were added.
 
     Works through `chunk` articles at a time, each chunk's band keys sorted before
     they go in, so memory stays flat however many articles wait.
     """
     top = next(db.query("select coalesce(max(rowid), 0) as top from articles"))["top"]
     keyed = mark(db, "keys")
-    if limit is not None:
-        top = min(top, keyed + limit)
     if top <= keyed:
         return 0
     with writing(db):
         for low in range(keyed, top, chunk):
-            rows = db.execute(
-                f"""select rowid, {EPOCH} as published, keys from articles
-                    where rowid > ? and rowid <= ?""",
-                [low, min(low + chunk, top)],
-            ).fetchall()
-            for entries in _band_entries(rows):
+            for entries in _band_entries(_keyed_rows(db, low, min(low + chunk, top))):
                 db.conn.executemany(_ADD_BAND, entries)
         db.execute("update index_state set last_rowid = :top where name = 'keys'", {"top": top})
     return int(top - keyed)
 
 
+def catch_up_in_steps(db: Database, *, chunk: int, entries: int) -> Iterator[int]:
+    """catch_up() of the next `chunk` articles past the watermark, `entries` band
+    entries a step. Yields after each step (the rows it added); the connection may
+    store other things in between, commits included. The watermark moves after the
+    last step.
+
+    Steps end up in the index when their transaction commits, before the mark
+    moves: an abandoned or crashed catch-up leaves entries the next one adds again
+    (insert or ignore), never a gap.
+    """
+    keyed = mark(db, "keys")
+    top = next(db.query("select coalesce(max(rowid), 0) as top from articles"))["top"]
+    top = min(top, keyed + chunk)
+    if top <= keyed:
+        return
+    for part in _band_entries(_keyed_rows(db, keyed, top), size=entries):
+        with writing(db):
+            written = db.conn.executemany(_ADD_BAND, part).rowcount
+        yield written
+    with writing(db):
+        db.execute(
+            "update index_state set last_rowid = :top where name = 'keys' and last_rowid = :was",
+            {"top": top, "was": keyed},
+        )
+
+
+def _keyed_rows(db: Database, low: int, high: int) -> list[tuple[int, int, bytes | None]]:
+    """(rowid, published epoch, keys) of the articles with low < rowid <= high."""
+    rows: list[tuple[int, int, bytes | None]] = db.conn.execute(
+        f"select rowid, {EPOCH} as published, keys from articles where rowid > ? and rowid <= ?",
+        [low, high],
+    ).fetchall()
+    return rows
+
+
 def _band_entries(
-    rows: list[tuple[int, int, bytes | None]],
+    rows: list[tuple[int, int, bytes | None]], *, size: int = SLICE
 ) -> Iterator[Iterator[tuple[int, int, int]]]:
     """(week, key, article) for every band key of `rows`, sorted, each once, in slices
-    of SLICE entries.
+    of `size` entries.
 
     Sorted so that the inserts walk the index in order; built with numpy because a
     Python tuple per key was most of the cost of a catch-up (64 keys an article),
@@ -104,8 +131,8 @@ def _band_entries(
             )
         )
         weeks, keys, articles = weeks[first], keys[first], articles[first]
-    for at in range(0, len(weeks), SLICE):
-        end = at + SLICE
+    for at in range(0, len(weeks), size):
+        end = at + size
         yield zip(
             weeks[at:end].tolist(), keys[at:end].tolist(), articles[at:end].tolist(), strict=True
         )
