@@ -31,11 +31,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# Runs are merged up to this many keys (about 16,000 articles, 8 MB): fewer runs make a
-# batch's lookups cheaper (with 4,000 articles a run, looking keys up in the 20 runs of
-# a 50,000-article cycle cost twice as much as in 8), and merging the largest ones needs
-# about twice their size at once.
-MAX_MERGED = 1 << 20
+# Runs are merged up to this many keys (about 8,000 articles, 4 MB): fewer runs make a
+# batch's lookups cheaper (a 1,000-batch replay: 20 runs of 4,000 articles at most,
+# 12.9 s for the buffer; 11 runs of 8,000, 11.2 s), and merging the largest ones needs
+# about twice their size at once (16,000 articles a run was 8 MiB more at the peak).
+MAX_MERGED = 1 << 19
+# Keys a Bloom filter is built from at a time (_Run).
+FILTER_STEP = 1 << 16
 _LOW = np.uint64(0xFFFF_FFFF)
 _HALF = np.uint64(32)
 _3, _7 = np.uint64(3), np.uint64(7)
@@ -206,11 +208,14 @@ class _Run:
     def __init__(self, packed: npt.NDArray[np.uint64]) -> None:
         self.packed = packed
         self.mask = np.uint64((1 << max(10, (16 * len(packed)).bit_length())) - 1)
-        # Bits set in place, a run's keys at a time: a flag per bit would take 16 bytes a
-        # key while the largest runs merge.
+        # Bits set in place, FILTER_STEP keys at a time: a flag per bit, or the arrays
+        # for all the keys of the largest runs at once, took 16 to 24 bytes a key while
+        # they merged.
         self.filter = np.zeros((int(self.mask) + 1) >> 3, dtype=np.uint8)
-        bits = ((packed >> _HALF) & self.mask).astype(np.uint32)
-        np.bitwise_or.at(self.filter, bits >> 3, np.left_shift(1, bits & 7).astype(np.uint8))
+        for at in range(0, len(packed), FILTER_STEP):
+            bits = ((packed[at : at + FILTER_STEP] >> _HALF) & self.mask).astype(np.uint32)
+            ones = np.left_shift(np.uint8(1), (bits & 7).astype(np.uint8))
+            np.bitwise_or.at(self.filter, bits >> 3, ones)
 
     def __len__(self) -> int:
         return len(self.packed)

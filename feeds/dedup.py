@@ -52,7 +52,7 @@ MAX_BUCKET = 16
 # At most this many not-yet-indexed articles are compared: those sharing the most bands.
 MAX_UNINDEXED = 40
 # index_ahead() writes the band keys of this many articles, this many entries a step.
-INDEX_AHEAD = 2000
+INDEX_AHEAD = 1000
 INDEX_STEP = 10_000
 # Sides kept between comparisons (about 200 bytes each); past this many, they start over.
 MAX_SIDES = 8000
