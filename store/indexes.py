@@ -54,16 +54,15 @@ def catch_up(db: Database, *, chunk: int = 2000) -> int:
     Works through `chunk` articles at a time, each chunk's band keys sorted before
     they go in, so memory stays flat however many articles wait.
     """
-    top = next(db.query("select coalesce(max(rowid), 0) as top from articles"))["top"]
     keyed = mark(db, "keys")
-    if top <= keyed:
-        return 0
     with writing(db):
-        for low in range(keyed, top, chunk):
-            for entries in _band_entries(_keyed_rows(db, low, min(low + chunk, top))):
-                db.conn.executemany(_ADD_BAND, entries)
-        db.execute("update index_state set last_rowid = :top where name = 'keys'", {"top": top})
-    return int(top - keyed)
+        while True:
+            before = mark(db, "keys")
+            for _ in catch_up_in_steps(db, chunk=chunk, entries=SLICE):
+                pass
+            if mark(db, "keys") == before:
+                break
+    return mark(db, "keys") - keyed
 
 
 def catch_up_in_steps(db: Database, *, chunk: int, entries: int) -> Iterator[int]:
