@@ -136,6 +136,24 @@ def test_catch_up_in_small_slices_indexes_the_same(
     assert len(whole) > 5 * 32
     assert indexed(2, 7) == whole
 
+    # A chunk written in steps and cut short after its first (a crash, or a full
+    # catch-up that takes over) leaves the mark where it was; the next catch-up writes
+    # the chunk again, and the index ends up the same.
+    db = open_store(tmp_path / "cut.db")
+    db.execute("attach database ? as whole", [str(tmp_path / "5000-20000.db")])
+    steps = indexes.catch_up_in_steps(db, chunk=5, entries=50)
+    assert next(steps, None) is None  # no article yet: nothing to do
+    with db.atomic():
+        db.execute("insert into main.stories select * from whole.stories")
+        db.execute("insert into main.articles select * from whole.articles")
+    steps = indexes.catch_up_in_steps(db, chunk=5, entries=50)
+    assert next(steps) == 50
+    del steps
+    assert indexes.mark(db, "keys") == 0
+    assert db.execute("select count(*) from article_bands").fetchone() == (50,)
+    assert indexes.catch_up(db) == 5
+    assert db.execute("select week, key, article from article_bands").fetchall() == whole
+
 
 def test_states_can_leave_the_article_counts_out(tmp_path: Path) -> None:
     """A cycle reads every source's state; counting each one's articles would read the
