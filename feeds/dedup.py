@@ -235,21 +235,29 @@ class Deduper:
         little; smaller chunks would each touch as many of the index's pages for
         fewer keys. The articles stay in the buffer until catch_up(), and the index
         is asked about rowids up to `through` only, so none is counted twice;
-        whether the index held a week's keys is noted before any of these go in.
+        whether the index held a week's keys is noted (from the rows the chunk
+        reads anyway) before any of these go in.
         """
         if self.through is None:  # not caught up since this Deduper began
             return False
         if self._ahead is None:
             if len(self.unindexed) - self._ahead_articles < INDEX_AHEAD:
                 return False
-            keyed = indexes.mark(db, "keys")
-            for week in indexes.weeks_after(db, keyed, limit=INDEX_AHEAD):
-                self._indexed(db, week)
-            self._ahead = indexes.catch_up_in_steps(db, chunk=INDEX_AHEAD, entries=INDEX_STEP)
+            self._ahead = indexes.catch_up_in_steps(
+                db,
+                chunk=INDEX_AHEAD,
+                entries=INDEX_STEP,
+                before=lambda weeks: self._note_weeks(db, weeks),
+            )
             self._ahead_articles += INDEX_AHEAD
         if next(self._ahead, None) is None:
             self._ahead = None
         return True
+
+    def _note_weeks(self, db: Database, weeks: set[int]) -> None:
+        """Remember whether the band index holds keys of each of `weeks`, before more go in."""
+        for week in weeks:
+            self._indexed(db, week)
 
     def _indexed(self, db: Database, week: int) -> bool:
         """Whether the band index holds keys of `week` (remembered until the next

@@ -14,7 +14,7 @@ lookup reads only the weeks of the dedup window, however old the store.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import numpy as np
@@ -65,11 +65,17 @@ def catch_up(db: Database, *, chunk: int = 2000) -> int:
     return mark(db, "keys") - keyed
 
 
-def catch_up_in_steps(db: Database, *, chunk: int, entries: int) -> Iterator[int]:
+def catch_up_in_steps(
+    db: Database,
+    *,
+    chunk: int,
+    entries: int,
+    before: Callable[[set[int]], object] = lambda weeks: None,
+) -> Iterator[int]:
     """catch_up() of the next `chunk` articles past the watermark, `entries` band
     entries a step. Yields after each step (the rows it added); the connection may
     store other things in between, commits included. The watermark moves after the
-    last step.
+    last step. `before` gets the chunk's weeks before any of its entries goes in.
 
     Steps end up in the index when their transaction commits, before the mark
     moves: an abandoned or crashed catch-up leaves entries the next one adds again
@@ -80,7 +86,9 @@ def catch_up_in_steps(db: Database, *, chunk: int, entries: int) -> Iterator[int
     top = min(top, keyed + chunk)
     if top <= keyed:
         return
-    for part in _band_entries(_keyed_rows(db, keyed, top), size=entries):
+    rows = _keyed_rows(db, keyed, top)
+    before({(published or 0) // WEEK_SECONDS for _, published, _ in rows})
+    for part in _band_entries(rows, size=entries):
         with writing(db):
             written = db.conn.executemany(_ADD_BAND, part).rowcount
         yield written
@@ -135,15 +143,6 @@ def _band_entries(
         yield zip(
             weeks[at:end].tolist(), keys[at:end].tolist(), articles[at:end].tolist(), strict=True
         )
-
-
-def weeks_after(db: Database, rowid: int, *, limit: int) -> set[int]:
-    """The article_bands weeks of the next `limit` articles past `rowid`."""
-    rows = db.conn.execute(
-        f"select distinct {EPOCH} / {WEEK_SECONDS} from articles where rowid > ? and rowid <= ?",
-        [rowid, rowid + limit],
-    )
-    return {week or 0 for (week,) in rows}
 
 
 def has_week(db: Database, week: int) -> bool:
