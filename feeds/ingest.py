@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from functools import partial
 
@@ -20,7 +19,7 @@ from sqlite_utils import Database
 from store import featured as featured_rows
 from store import pages as page_rows
 from store import sources as source_rows
-from store.db import writing
+from store.db import in_transaction
 from store.sources import FetchRecords
 
 from .clock import iso
@@ -65,7 +64,10 @@ def record_fetched(
     source's state and log row go to `records` when given (written with its batch)."""
     if prepared is not None and prepared.error:
         raise ExtractError(source.name, prepared.error)
-    with _transaction(db):
+    # run_cycle() stores several sources to a transaction (cycle.Commits); a savepoint per
+    # source would roll back nothing more: what fails here fails before writing, or is a
+    # store error that ends the whole transaction.
+    with in_transaction(db):
         counts = store_articles(db, prepared, now=now, deduper=deduper) if prepared else Counter()
         if prepared is not None:
             counts[Placement.UNCHANGED] += prepared.unchanged
@@ -140,7 +142,7 @@ def record_failure(
             fields["retry_after_until"] = iso(error.retry_after)
         if error.gone:
             fields["disabled_reason"] = error.message
-    with _transaction(db):
+    with in_transaction(db):
         if records is not None:
             records.failure(source.name, **fields)
         else:
@@ -148,17 +150,6 @@ def record_failure(
         result = SourceResult(source.name, "failed", error=error.message)
         _log_fetch(db, result, now, status, None, records)
     return result
-
-
-def _transaction(db: Database) -> AbstractContextManager[object]:
-    """A transaction of its own for one source's writes, unless one is open already.
-
-    run_cycle() stores several sources to a transaction (cycle.Commits); a
-    savepoint per source inside it would roll back nothing more (what fails
-    here fails before writing, or is a store error that ends the whole
-    transaction), and its two statements were half an unchanged cycle's.
-    """
-    return nullcontext() if db.conn.in_transaction else writing(db)
 
 
 def _log_fetch(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -62,3 +62,14 @@ def writing(db: Database) -> Iterator[Database]:
         db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
+
+
+def in_transaction(db: Database) -> AbstractContextManager[object]:
+    """writing(), or nothing when a transaction is open already: no savepoint.
+
+    For writes that need no rollback of their own inside a larger transaction:
+    what fails there ends the whole transaction. A savepoint is not free: SQLite
+    copies every page it changes for the first time into a statement journal,
+    which for the band index's catch-up steps was a second write of each page.
+    """
+    return nullcontext() if db.conn.in_transaction else writing(db)

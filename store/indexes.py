@@ -20,7 +20,7 @@ from datetime import datetime
 import numpy as np
 from sqlite_utils import Database
 
-from .db import writing
+from .db import in_transaction, writing
 
 # article_bands files each key under the week of publication (migration m009): changing
 # this needs a migration that refiles every key.
@@ -89,10 +89,10 @@ def catch_up_in_steps(
     rows = _keyed_rows(db, keyed, top)
     before({(published or 0) // WEEK_SECONDS for _, published, _ in rows})
     for part in _band_entries(rows, size=entries):
-        with writing(db):
+        with in_transaction(db):  # a step cut short is written again: no savepoint needed
             written = db.conn.executemany(_ADD_BAND, part).rowcount
         yield written
-    with writing(db):
+    with in_transaction(db):
         db.execute(
             "update index_state set last_rowid = :top where name = 'keys' and last_rowid = :was",
             {"top": top, "was": keyed},
