@@ -13,6 +13,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import (
@@ -319,12 +320,47 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_yield_to_the_store,
+        initializer=_start_worker,
     )
 
 
 # How much lower the parsing workers' CPU priority is than the process that stores.
 PARSER_NICENESS = 10
+
+
+def _start_worker() -> None:
+    _yield_to_the_store()
+    _widen_pipes()
+
+
+# Room in each pipe between a worker and its parent: a feed's parsed articles (about
+# 360 KB pickled for 50 entries) fit at once. Linux allows up to 1 MiB unprivileged.
+PIPE_BYTES = 1 << 20
+
+
+def _widen_pipes() -> None:
+    """Let a worker send a whole result without waiting for its parent to read it.
+
+    A pipe holds 64 KiB by default, so a worker's result went through in six
+    pieces, each waiting until the parent's result thread took the previous
+    one, which needs the interpreter lock the storing thread holds most of the
+    time: a worker stood 7 ms between two sources, 1.9 s more over 1,000 feeds
+    than with room for the whole result. The worker's only pipes are the
+    pool's queues (and the resource tracker's, which this does not harm).
+    Linux only; elsewhere, or if refused, the pipes stay as they are.
+    """
+    try:
+        import fcntl  # POSIX only
+    except ImportError:
+        return
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if setsize is None or not os.path.isdir("/proc/self/fd"):
+        return
+    for name in os.listdir("/proc/self/fd"):
+        with suppress(OSError, ValueError):
+            fd = int(name)
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                fcntl.fcntl(fd, setsize, PIPE_BYTES)
 
 
 def _yield_to_the_store() -> None:

@@ -13,6 +13,7 @@ import feedparser
 import pytest
 
 from feeds import config as config_module
+from feeds import cycle
 from feeds.cli import main
 from feeds.cycle import run_cycle
 from store import articles, open_store, stories
@@ -332,3 +333,41 @@ def test_an_entry_hash_is_the_same_in_another_process(now: datetime) -> None:
     )
     assert other == entry_hash(item, "https://a.vn/rss")
     assert entry_hash(item, "https://b.vn/rss") != other
+
+
+def _pipe_sizes() -> list[int]:
+    """The capacity of every pipe this process holds (run in a parsing worker)."""
+    import fcntl
+    import os
+    import stat
+
+    sizes = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            fd = int(name)
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                sizes.append(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
+        except OSError:
+            continue  # the directory's own descriptor, closed by now
+    return sizes
+
+
+def _pipe_limit() -> int:
+    try:
+        return int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    except OSError:
+        return 0
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or _pipe_limit() < cycle.PIPE_BYTES,
+    reason="pipe capacity is set on Linux, up to /proc/sys/fs/pipe-max-size",
+)
+def test_a_parsing_worker_has_room_to_send_a_whole_feed_at_once() -> None:
+    pool = cycle.parser_pool(cycle.POOL_THRESHOLD)
+    if pool is None:
+        pytest.skip("one core: parsing runs in the fetching threads, with no pipes")
+    with pool:
+        sizes = pool.submit(_pipe_sizes).result(timeout=60)
+    assert sizes, "a worker talks to its parent through pipes"
+    assert all(size >= cycle.PIPE_BYTES for size in sizes), sizes
