@@ -354,13 +354,20 @@ def _widen_pipes() -> None:
     except ImportError:
         return
     setsize = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
-    if setsize is None or not os.path.isdir("/proc/self/fd"):
+    if setsize is None:
         return
-    for name in os.listdir("/proc/self/fd"):
-        with suppress(OSError, ValueError):
-            fd = int(name)
-            if stat.S_ISFIFO(os.fstat(fd).st_mode):
-                fcntl.fcntl(fd, setsize, PIPE_BYTES)
+    for fd in _pipes():
+        with suppress(OSError):
+            fcntl.fcntl(fd, setsize, PIPE_BYTES)
+
+
+def _pipes() -> Iterator[int]:
+    """The file descriptors of the pipes this process holds (none where /proc is not)."""
+    with suppress(OSError):
+        for name in os.listdir("/proc/self/fd"):
+            with suppress(OSError):  # the listing's own descriptor is closed by now
+                if stat.S_ISFIFO(os.fstat(int(name)).st_mode):
+                    yield int(name)
 
 
 def _yield_to_the_store() -> None:

@@ -338,18 +338,8 @@ def test_an_entry_hash_is_the_same_in_another_process(now: datetime) -> None:
 def _pipe_sizes() -> list[int]:
     """The capacity of every pipe this process holds (run in a parsing worker)."""
     import fcntl
-    import os
-    import stat
 
-    sizes = []
-    for name in os.listdir("/proc/self/fd"):
-        try:
-            fd = int(name)
-            if stat.S_ISFIFO(os.fstat(fd).st_mode):
-                sizes.append(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
-        except OSError:
-            continue  # the directory's own descriptor, closed by now
-    return sizes
+    return [fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) for fd in cycle._pipes()]
 
 
 def _pipe_limit() -> int:
