@@ -20,7 +20,7 @@ from datetime import datetime
 import numpy as np
 from sqlite_utils import Database
 
-from .db import in_transaction, writing
+from .db import in_transaction
 
 # article_bands files each key under the week of publication (migration m009): changing
 # this needs a migration that refiles every key.
@@ -52,10 +52,12 @@ def catch_up(db: Database, *, chunk: int = 2000) -> int:
     """Index every article past the watermark; returns how many articles were added.
 
     Works through `chunk` articles at a time, each chunk's band keys sorted before
-    they go in, so memory stays flat however many articles wait.
+    they go in, so memory stays flat however many articles wait. Inside a
+    transaction already open (a cycle's), it joins it, without a savepoint: like
+    its steps, a catch-up cut short is written again.
     """
     keyed = mark(db, "keys")
-    with writing(db):
+    with in_transaction(db):
         while True:
             before = mark(db, "keys")
             for _ in catch_up_in_steps(db, chunk=chunk, entries=SLICE):
