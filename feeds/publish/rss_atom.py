@@ -8,6 +8,7 @@ as media:content, plus an enclosure when the length is known.
 
 from __future__ import annotations
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -15,7 +16,6 @@ from .. import HOME_PAGE, __version__
 from .items import Item
 from .views import FeedView
 
-ATOM = "http://www.w3.org/2005/Atom"
 STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="../feed.xsl"?>\n'
 
 
@@ -32,6 +32,8 @@ def _generator(
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.load_extension("media")
+    if content_type == "html":  # Atom
+        fg.register_extension("atom_links", BaseExtension, _AtomLinks, atom=True, rss=False)
     fg.id(view.url("atom"))
     fg.title(view.title)
     fg.subtitle(view.description)
@@ -66,8 +68,11 @@ def _generator(
             if item.image_type:
                 media["type"] = item.image_type
             fe.media.content(media)
-            if item.image_length and item.image_type and content_type == "CDATA":
-                fe.enclosure(item.image_url, str(item.image_length), item.image_type)
+            if item.image_length and item.image_type:
+                if content_type == "CDATA":
+                    fe.enclosure(item.image_url, str(item.image_length), item.image_type)
+                else:
+                    fe.atom_links.enclosure = (item.image_url, item.image_type, item.image_length)
     return fg
 
 
@@ -96,29 +101,31 @@ def render_atom(view: FeedView, items: list[Item], *, title: str, language: str,
         language=language,
         ttl=ttl,
     )
-    return _with_stylesheet(_atom_entry_links(fg.atom_str(pretty=True), items))
+    return _with_stylesheet(fg.atom_str(pretty=True))
 
 
-def _atom_entry_links(document: bytes, items: list[Item]) -> bytes:
+class _AtomLinks(BaseEntryExtension):  # type: ignore[misc]
     """Give each Atom entry link its rel and type, and add the image enclosure.
 
     feedgen 1.0 writes an entry's <link> with its href only (its loop variable
     shadows the link data), so rel="enclosure" links would become a second
-    rel="alternate" one. We add only the alternate link with feedgen and fix
-    the attributes here.
+    rel="alternate" one. We add only the alternate link with feedgen; this
+    extension, which feedgen runs on each entry it builds, sets the attributes
+    there, rather than parsing the whole document again afterwards.
     """
-    root = etree.fromstring(document)
-    for entry, item in zip(root.iterfind(f"{{{ATOM}}}entry"), items, strict=True):
-        for link in entry.iterfind(f"{{{ATOM}}}link"):
+
+    def __init__(self) -> None:
+        self.enclosure: tuple[str, str, int] | None = None  # url, type, length
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        for link in entry.iterfind("link"):  # feedgen's elements carry no namespace yet
             link.set("rel", "alternate")
             link.set("type", "text/html")
-        if item.image_url and item.image_type and item.image_length:
-            enclosure = etree.SubElement(entry, f"{{{ATOM}}}link", rel="enclosure")
-            enclosure.set("href", item.image_url)
-            enclosure.set("type", item.image_type)
-            enclosure.set("length", str(item.image_length))
-    etree.indent(root, space="  ")
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+        if self.enclosure:
+            url, kind, length = self.enclosure
+            link = etree.SubElement(entry, "link", rel="enclosure", href=url, type=kind)
+            link.set("length", str(length))
+        return entry
 
 
 def _with_stylesheet(document: bytes) -> bytes:
