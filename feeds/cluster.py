@@ -30,10 +30,13 @@ import numpy.typing as npt
 from .config import DedupSettings
 from .dedup import Side, judge
 from .similarity import overlap_of, profile
+from .text import stored_text
 
 MAX_CANDIDATES = 40  # band candidates judged per article, those sharing the most bands
 MAX_TITLED = 20  # earlier articles with the same title key judged per article
 BUCKET_REACH = 64  # in a band shared by many, each article is paired with the latest this many
+# An article's `text` column ('' since it is no longer stored) and its content or summary.
+StoredText = tuple[str | None, str]
 CHUNK = 256  # texts a worker profiles at a time
 POOL_THRESHOLD = 5_000  # fewer texts than this are profiled in this process
 
@@ -70,14 +73,16 @@ class _UnionFind:
 
 def cluster(
     members: Sequence[Member],
-    texts: Iterable[str],
+    texts: Iterable[StoredText],
     settings: DedupSettings,
     *,
     processes: int | None = None,
 ) -> list[list[int]]:
     """Groups of indexes into `members` (given in first-seen order), each group one story.
 
-    `texts` yields each member's plain text, in the same order.
+    `texts` yields each member's text as stored, in the same order: (the `text`
+    column, the HTML it is derived from when that is None), as stored_text() takes
+    them; derived only for the members compared, in the workers that profile them.
     """
     seconds = np.array([m.published.timestamp() for m in members], dtype=np.int64)
     window = int(settings.window.total_seconds())
@@ -260,19 +265,24 @@ def _last_uses(size: int, candidates: dict[int, list[int]]) -> npt.NDArray[np.in
     return last
 
 
-def _profile_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, Profile]]:
-    return [(index, profile(text)) for index, text in chunk]
+def _profile_chunk(chunk: list[tuple[int, StoredText]]) -> list[tuple[int, Profile]]:
+    return [(index, profile(stored_text(*text))) for index, text in chunk]
 
 
 class _Profiles:
     """Shingle sets and figures of the texts that will be compared, computed ahead in order."""
 
     def __init__(
-        self, texts: Iterable[str], last_use: npt.NDArray[np.int64], processes: int | None
+        self,
+        texts: Iterable[StoredText],
+        last_use: npt.NDArray[np.int64],
+        processes: int | None,
     ) -> None:
         self.last_use = last_use
         needed = iter((index, text) for index, text in enumerate(texts) if last_use[index] >= 0)
-        self.chunks: Iterator[list[tuple[int, str]]] = iter(lambda: list(islice(needed, CHUNK)), [])
+        self.chunks: Iterator[list[tuple[int, StoredText]]] = iter(
+            lambda: list(islice(needed, CHUNK)), []
+        )
         workers = processes if processes is not None else min(2, os.cpu_count() or 1)
         self.pool = None
         if workers > 1 and int((last_use >= 0).sum()) >= POOL_THRESHOLD:

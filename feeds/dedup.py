@@ -44,6 +44,7 @@ from .similarity import (
     tokens,
     unpack_shingles,
 )
+from .text import stored_text
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
@@ -114,7 +115,7 @@ class Side:
     first use; an article fresh from a worker brings them already read.
     """
 
-    __slots__ = ("_figures", "_text", "published", "title_key", "title_numbers")
+    __slots__ = ("_body", "_figures", "_text", "published", "title_key", "title_numbers")
 
     def __init__(
         self,
@@ -122,19 +123,21 @@ class Side:
         published: datetime,
         *,
         text: str = "",
+        body: str = "",
         figures: frozenset[str] | None = None,
     ) -> None:
         self.title_key = title_key
         self.published = published
         self.title_numbers = numbers(title_key)
-        self._text = text
+        self._text, self._body = text, body  # as a Candidate has them (stored_text)
         self._figures = figures
 
     @property
     def figures(self) -> frozenset[str]:
         """The numbers in its text."""
         if self._figures is None:
-            self._figures, self._text = figures(self._text), ""
+            self._figures = figures(stored_text(self._text, self._body))
+            self._text, self._body = "", ""
         return self._figures
 
     @classmethod
@@ -142,9 +145,16 @@ class Side:
         published = article.published
         if isinstance(published, str):
             published = from_iso(published)
-        if isinstance(article, NewArticle) and article.figures is not None:
+        if isinstance(article, Candidate):
+            return cls(article.title_key, published, text=article.text, body=article.body)
+        if article.figures is not None:
             return cls(article.title_key, published, figures=frozenset(article.figures))
-        return cls(article.title_key, published, text=article.text)
+        return cls(article.title_key, published, text="", body=_html_of(article))
+
+
+def _html_of(article: NewArticle) -> str:
+    """What an article's plain text is made from (normalize.normalize_item)."""
+    return article.content or article.summary or ""
 
 
 def judge(
@@ -373,7 +383,7 @@ class Deduper:
         mine = self._shingles_of(article)
         side = Side.of(article)
         for old in found:
-            body = overlap_of(mine, self.shingles.get(old.id, old.text))
+            body = overlap_of(mine, self.shingles.get(old.id, old.text, old.body))
             verdict = judge(side, self._side(old), self.settings, body=body)
             score = max(verdict.jaccard, verdict.containment)
             if verdict.same and (old.story_id not in best or score > best[old.story_id][0]):
@@ -412,7 +422,8 @@ class Deduper:
         same = []
         for other in others:
             body = overlap_of(
-                self.shingles.get(anchor.id, anchor.text), self.shingles.get(other.id, other.text)
+                self.shingles.get(anchor.id, anchor.text, anchor.body),
+                self.shingles.get(other.id, other.text, other.body),
             )
             if judge(self._side(anchor), self._side(other), self.settings, body=body).same:
                 same.append(other.story_id)
@@ -420,9 +431,9 @@ class Deduper:
 
     @staticmethod
     def _shingles_of(article: NewArticle) -> npt.NDArray[np.uint32]:
-        if article.shingle_set or not article.text:
+        if article.shingle_set:
             return unpack_shingles(article.shingle_set)
-        return shingle_hashes(tokens(article.text))
+        return shingle_hashes(tokens(stored_text(None, _html_of(article))))
 
     def _side(self, old: Candidate) -> Side:
         if old.id not in self.sides:

@@ -14,8 +14,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from store import stories
+from store.articles import BODY
 
 from .similarity import overlap
+from .text import stored_text
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,15 @@ def explain_story(db: Database, story_id: str) -> StoryWhy | None:
     representative = stories.representative(db, current)
     rows = list(
         db.query(
-            """select id, source, title, link, published, text, match from articles
-               where story_id = :s order by first_seen, published, id""",
+            f"""select id, source, title, link, published, text, {BODY} as body, match
+                from articles where story_id = :s order by first_seen, published, id""",
             {"s": current},
         )
     )
-    rep_text = next(r["text"] for r in rows if r["id"] == representative)
+    texts = {row["id"]: stored_text(row["text"], row["body"]) for row in rows}
     explained = []
     for row in rows:
-        jaccard, containment, _ = overlap(row["text"], rep_text)
+        jaccard, containment, _ = overlap(texts[row["id"]], texts[representative])
         explained.append(
             ArticleWhy(
                 id=row["id"],

@@ -53,7 +53,7 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
         content = summary
     else:
         content = clean_html(nfc(item.content or ""), base_url=link) or None
-    text = html_to_text(content or summary or "")
+    text = html_to_text(content or summary or "")  # what stored_text() derives again
     title = plain_line(item.title) or shorten(text.replace("\n", " "), 120) or link
     author = plain_line(item.author or "") or None
     image = item.image
@@ -74,7 +74,6 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
         author=author,
         summary=summary,
         content=content,
-        text=text,
         text_hash=_folded_key(pieces),
         content_hash=_digest(title, link, author, summary, content, image_url),
         published=published,

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from store import stories
+from store.articles import BODY
 from store.db import writing
 
 from .clock import from_iso, iso
@@ -54,7 +55,9 @@ def rebuild(db: Database, settings: DedupSettings, *, now: datetime) -> RebuildR
                r.pop("keys") or b"")
         for r in rows
     ]  # fmt: skip
-    texts = (row[0] for row in db.execute(f"select text from articles {order}"))
+    texts = (
+        (text, body) for text, body in db.execute(f"select text, {BODY} from articles {order}")
+    )
     groups = cluster(members, texts, settings)
     del members
     report = RebuildReport(articles=len(rows), stories_before=stories.count(db))

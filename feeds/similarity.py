@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .text import stored_text
+
 PERMUTATIONS = 128
 BANDS = 32
 ROWS = PERMUTATIONS // BANDS
@@ -358,11 +360,12 @@ class ShingleCache:
             oldest = self.sets.pop(next(iter(self.sets)))  # the least recently used
             self.used -= oldest.nbytes + self.OVERHEAD
 
-    def get(self, key: str, text: str) -> npt.NDArray[np.uint32]:
+    def get(self, key: str, text: str | None, body: str = "") -> npt.NDArray[np.uint32]:
+        """The shingle set of an article's text, given as a Candidate has it (stored_text)."""
         found = self.sets.get(key)
         if found is None:
             self.misses += 1
-            found = shingle_hashes(tokens(text))
+            found = shingle_hashes(tokens(stored_text(text, body)))
         else:
             self.hits += 1
         self.put(key, found)

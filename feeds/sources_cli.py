@@ -361,7 +361,7 @@ def _print_article(
         return f"  [{fields[name]}]" if name in fields else ""
 
     local = article.published.astimezone(cfg.site.zone).strftime("%d/%m/%Y %H:%M %z")
-    text = " ".join(article.text.split())
+    text = " ".join(html_to_text(article.content or article.summary or "").split())
     rows = [
         ("title", article.title + where("title")),
         ("link", article.link),

@@ -43,6 +43,18 @@ def slugify(text: str) -> str:
     return str(_slugify(nfc(text).replace("đ", "d").replace("Đ", "D")))
 
 
+def stored_text(text: str | None, body: str | None) -> str:
+    """A stored article's plain text: the `text` column where an earlier version filled
+    it, else html_to_text() of its content (or summary), which is how it was made (an
+    empty text comes from empty HTML, so derived again it is the same).
+
+    Not stored any more: it repeated the content (a quarter of a row), and an
+    article's text is read only when it is compared with a new one and its shingles
+    are not cached, or when the stories are rebuilt.
+    """
+    return text or html_to_text(body or "")
+
+
 def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment, paragraphs on their own lines, NFC.
 

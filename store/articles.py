@@ -34,7 +34,6 @@ def _columns(article: NewArticle) -> dict[str, Any]:
         "author": article.author,
         "summary": article.summary,
         "content": article.content,
-        "text": article.text,
         "text_hash": article.text_hash,
         "content_hash": article.content_hash,
         "published": _iso(article.published),
@@ -136,7 +135,12 @@ def story_with_text(db: Database, text_hash: str, *, since: str, until: str) -> 
     return row["story_id"] if row else None
 
 
-CANDIDATE_COLUMNS = "id, story_id, source, title, title_key, text, published, shingles"
+# An article's plain text is stored by earlier versions only; the others leave `text`
+# empty, and BODY is the HTML it is derived from (feeds.text.stored_text), else ''.
+BODY = "case when text = '' then coalesce(nullif(content, ''), summary, '') else '' end"
+CANDIDATE_COLUMNS = (
+    f"id, story_id, source, title, title_key, text, published, shingles, {BODY} as body"
+)
 
 
 def _json_list(values: list[Any]) -> str:
@@ -240,7 +244,7 @@ _INSERT = """
         image_url, image_type, image_length, language, title_key, shingles, keys, entry_hash,
         story_id, match
     ) values (
-        :id, :source, :guid, :url, :link, :title, :author, :summary, :content, :text, :text_hash,
+        :id, :source, :guid, :url, :link, :title, :author, :summary, :content, '', :text_hash,
         :content_hash, :published, :updated, :first_seen, :last_seen, :categories, :labels,
         :image_url, :image_type, :image_length, :language, :title_key, :shingles, :keys,
         :entry_hash, :story_id, :match
@@ -248,7 +252,7 @@ _INSERT = """
 """
 _UPDATE = """
     update articles set url = :url, link = :link, title = :title, author = :author,
-        summary = :summary, content = :content, text = :text, text_hash = :text_hash,
+        summary = :summary, content = :content, text = '', text_hash = :text_hash,
         content_hash = :content_hash, published = :published, updated = :updated,
         categories = :categories, labels = :labels, image_url = :image_url,
         image_type = :image_type, image_length = :image_length, language = :language,

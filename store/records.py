@@ -24,7 +24,8 @@ class NewArticle:
     author: str | None
     summary: str | None  # sanitised HTML
     content: str | None  # sanitised HTML
-    text: str  # plain text of content or summary, for search and matching
+    # Its plain text is not carried: derived from content or summary where it is needed
+    # (feeds.text.stored_text), it is neither pickled from the worker nor stored.
     text_hash: str | None  # of the normalised text; None when too short to identify a story
     content_hash: str  # of everything published: a change means "updated"
     published: datetime
@@ -56,9 +57,10 @@ class Candidate:
     source: str
     title: str
     title_key: str
-    text: str
+    text: str  # plain text, as earlier versions stored it; '': derived from `body`
     published: str
     shingles: int
+    body: str  # the content (else the summary) HTML, when `text` is ''
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Candidate:

@@ -170,6 +170,25 @@ def test_copies_are_one_story(db, kind: str) -> None:  # type: ignore[no-untyped
     assert stories.count(db) == 1
 
 
+@pytest.mark.parametrize("stored", ["as now, no plain text", "by an earlier version, with it"])
+def test_a_stored_article_is_compared_by_the_text_it_was_signed_with(db, stored: str) -> None:  # type: ignore[no-untyped-def]
+    """An article's plain text is no longer stored, but derived from its HTML when a
+    new one is compared with it; rows an earlier version wrote keep theirs, read as is."""
+    from feeds.text import stored_text
+
+    place_all(db, ORIGINAL)
+    row = next(db.query("select text, content from articles"))
+    assert row["text"] == "" and row["content"]
+    if stored == "by an earlier version, with it":  # and no HTML left to derive it from
+        with db.conn:
+            db.execute(
+                "update articles set text = ?, content = null, summary = null",
+                [stored_text("", row["content"])],
+            )
+    assert place_all(db, COPIES["a sentence dropped"]) == [Placement.DUPLICATE]
+    assert stories.count(db) == 1
+
+
 @pytest.mark.parametrize("kind", list(NEAR_MISSES))
 def test_near_misses_stay_apart(db, kind: str) -> None:  # type: ignore[no-untyped-def]
     first, second = NEAR_MISSES[kind]
@@ -258,12 +277,14 @@ def test_explanation_is_recorded(db) -> None:  # type: ignore[no-untyped-def]
 
 def test_judge_is_pure_and_explains() -> None:
     from feeds.clock import iso
+    from feeds.text import stored_text
     from store.records import Candidate
 
     copy = COPIES["a feed summary of the full page"]
-    old = Candidate("x", "s", ORIGINAL.source, ORIGINAL.title, ORIGINAL.title_key, ORIGINAL.text,
-                    iso(ORIGINAL.published), ORIGINAL.shingles)  # fmt: skip
-    verdict = judge(Side.of(copy), Side.of(old), DedupSettings(), body=overlap(copy.text, old.text))
+    old = Candidate("x", "s", ORIGINAL.source, ORIGINAL.title, ORIGINAL.title_key, "",
+                    iso(ORIGINAL.published), ORIGINAL.shingles, ORIGINAL.content or "")  # fmt: skip
+    texts = stored_text("", copy.content or copy.summary), stored_text(old.text, old.body)
+    verdict = judge(Side.of(copy), Side.of(old), DedupSettings(), body=overlap(*texts))
     assert verdict.same and verdict.containment == 1.0 and verdict.jaccard < 0.5
     assert "contained" in verdict.reason
 
@@ -358,7 +379,7 @@ def test_batch_clustering_agrees_with_itself_in_worker_processes(
         batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, indexes.pack(a.keys))
         for i, a in enumerate(placed)
     ]
-    texts = [a.text for a in placed]
+    texts = [(None, a.content or a.summary or "") for a in placed]
     inline = batch.cluster(members, iter(texts), DedupSettings(), processes=1)
     monkeypatch.setattr(batch, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(batch, "CHUNK", 3)
@@ -396,7 +417,8 @@ def _batch(*placed: NewArticle) -> list[list[int]]:
         batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, indexes.pack(a.keys))
         for i, a in enumerate(placed)
     ]
-    return batch.cluster(members, iter([a.text for a in placed]), DedupSettings(), processes=1)
+    texts = [(None, a.content or a.summary or "") for a in placed]
+    return batch.cluster(members, iter(texts), DedupSettings(), processes=1)
 
 
 def test_batch_an_article_contained_in_two_different_stories_does_not_merge_them() -> None:

@@ -156,7 +156,8 @@ def speed(
         for i, a in ((i, articles[i]) for i in arrival)
     ]
     started = time.perf_counter()
-    groups = cluster(members, (articles[i].text for i in arrival), DedupSettings())
+    texts = (("", articles[i].content or articles[i].summary or "") for i in arrival)
+    groups = cluster(members, texts, DedupSettings())
     batch = time.perf_counter() - started
     result: dict[str, Any] = {
         "articles": len(articles),
