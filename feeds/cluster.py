@@ -36,7 +36,7 @@ MAX_CANDIDATES = 40  # band candidates judged per article, those sharing the mos
 MAX_TITLED = 20  # earlier articles with the same title key judged per article
 BUCKET_REACH = 64  # in a band shared by many, each article is paired with the latest this many
 # An article's `text` column ('' since it is no longer stored) and its content or summary.
-StoredText = tuple[str | None, str]
+StoredText = tuple[str, str]
 CHUNK = 256  # texts a worker profiles at a time
 POOL_THRESHOLD = 5_000  # fewer texts than this are profiled in this process
 
@@ -81,8 +81,9 @@ def cluster(
     """Groups of indexes into `members` (given in first-seen order), each group one story.
 
     `texts` yields each member's text as stored, in the same order: (the `text`
-    column, the HTML it is derived from when that is None), as stored_text() takes
-    them; derived only for the members compared, in the workers that profile them.
+    column, the HTML the text is derived from when that is empty), as stored_text()
+    takes them. Only the members compared have theirs derived, in the workers that
+    profile them.
     """
     seconds = np.array([m.published.timestamp() for m in members], dtype=np.int64)
     window = int(settings.window.total_seconds())

@@ -433,7 +433,7 @@ class Deduper:
     def _shingles_of(article: NewArticle) -> npt.NDArray[np.uint32]:
         if article.shingle_set:
             return unpack_shingles(article.shingle_set)
-        return shingle_hashes(tokens(stored_text(None, _html_of(article))))
+        return shingle_hashes(tokens(stored_text("", _html_of(article))))
 
     def _side(self, old: Candidate) -> Side:
         if old.id not in self.sides:

@@ -360,7 +360,7 @@ class ShingleCache:
             oldest = self.sets.pop(next(iter(self.sets)))  # the least recently used
             self.used -= oldest.nbytes + self.OVERHEAD
 
-    def get(self, key: str, text: str | None, body: str = "") -> npt.NDArray[np.uint32]:
+    def get(self, key: str, text: str, body: str = "") -> npt.NDArray[np.uint32]:
         """The shingle set of an article's text, given as a Candidate has it (stored_text)."""
         found = self.sets.get(key)
         if found is None:

@@ -43,7 +43,7 @@ def slugify(text: str) -> str:
     return str(_slugify(nfc(text).replace("đ", "d").replace("Đ", "D")))
 
 
-def stored_text(text: str | None, body: str | None) -> str:
+def stored_text(text: str, body: str | None) -> str:
     """A stored article's plain text: the `text` column where an earlier version filled
     it, else html_to_text() of its content (or summary), which is how it was made (an
     empty text comes from empty HTML, so derived again it is the same).

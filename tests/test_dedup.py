@@ -379,7 +379,7 @@ def test_batch_clustering_agrees_with_itself_in_worker_processes(
         batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, indexes.pack(a.keys))
         for i, a in enumerate(placed)
     ]
-    texts = [(None, a.content or a.summary or "") for a in placed]
+    texts = [("", a.content or a.summary or "") for a in placed]
     inline = batch.cluster(members, iter(texts), DedupSettings(), processes=1)
     monkeypatch.setattr(batch, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(batch, "CHUNK", 3)
@@ -417,7 +417,7 @@ def _batch(*placed: NewArticle) -> list[list[int]]:
         batch.Member(str(i), a.url, a.text_hash, a.title_key, a.published, indexes.pack(a.keys))
         for i, a in enumerate(placed)
     ]
-    texts = [(None, a.content or a.summary or "") for a in placed]
+    texts = [("", a.content or a.summary or "") for a in placed]
     return batch.cluster(members, iter(texts), DedupSettings(), processes=1)
 
 

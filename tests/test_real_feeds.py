@@ -67,7 +67,7 @@ def test_every_real_feed_is_read_or_refused_with_a_reason(path: Path) -> None:
         return
     assert len(prepared.articles) == len(reference)
     for article in prepared.articles:
-        text = stored_text(None, article.content or article.summary)
+        text = stored_text("", article.content or article.summary)
         assert unicodedata.is_normalized("NFC", article.title + text)
         assert "<script" not in (article.content or "") + (article.summary or "")
         assert article.published.tzinfo is not None
