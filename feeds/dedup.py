@@ -44,7 +44,7 @@ from .similarity import (
     tokens,
     unpack_shingles,
 )
-from .text import stored_text
+from .text import article_text, stored_text
 
 # Below this many shingles a text is too short to vouch for a story on its own.
 MIN_SHINGLES = 12
@@ -149,12 +149,9 @@ class Side:
             return cls(article.title_key, published, text=article.text, body=article.body)
         if article.figures is not None:
             return cls(article.title_key, published, figures=frozenset(article.figures))
-        return cls(article.title_key, published, text="", body=_html_of(article))
-
-
-def _html_of(article: NewArticle) -> str:
-    """What an article's plain text is made from (normalize.normalize_item)."""
-    return article.content or article.summary or ""
+        return cls(
+            article.title_key, published, text=article_text(article.content, article.summary)
+        )
 
 
 def judge(
@@ -433,7 +430,7 @@ class Deduper:
     def _shingles_of(article: NewArticle) -> npt.NDArray[np.uint32]:
         if article.shingle_set:
             return unpack_shingles(article.shingle_set)
-        return shingle_hashes(tokens(stored_text("", _html_of(article))))
+        return shingle_hashes(tokens(article_text(article.content, article.summary)))
 
     def _side(self, old: Candidate) -> Side:
         if old.id not in self.sides:

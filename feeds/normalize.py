@@ -21,7 +21,7 @@ from .dates import clamp
 from .model import RawItem
 from .sanitize import clean_html
 from .similarity import folded_pieces, signature, title_key
-from .text import fold, html_to_text, nfc, plain_line, shorten
+from .text import article_text, fold, nfc, plain_line, shorten
 from .urls import absolute, canonical_url, web_url, without_tracking
 
 # Below this many characters of text, equal text says nothing about being one story.
@@ -53,7 +53,7 @@ def normalize_item(item: RawItem, ctx: Context) -> NewArticle | None:
         content = summary
     else:
         content = clean_html(nfc(item.content or ""), base_url=link) or None
-    text = html_to_text(content or summary or "")  # what stored_text() derives again
+    text = article_text(content, summary)
     title = plain_line(item.title) or shorten(text.replace("\n", " "), 120) or link
     author = plain_line(item.author or "") or None
     image = item.image

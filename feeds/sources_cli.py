@@ -29,7 +29,7 @@ from . import config, cycle, discover, opml_import, sources_edit
 from .clock import format_duration, from_iso, utc_now
 from .errors import ConfigError, SourceError
 from .fetch import Fetcher
-from .text import clean_line, fold, html_to_text
+from .text import article_text, clean_line, fold, html_to_text
 
 log = logging.getLogger(__name__)
 
@@ -361,7 +361,7 @@ def _print_article(
         return f"  [{fields[name]}]" if name in fields else ""
 
     local = article.published.astimezone(cfg.site.zone).strftime("%d/%m/%Y %H:%M %z")
-    text = " ".join(html_to_text(article.content or article.summary or "").split())
+    text = " ".join(article_text(article.content, article.summary).split())
     rows = [
         ("title", article.title + where("title")),
         ("link", article.link),

@@ -43,6 +43,12 @@ def slugify(text: str) -> str:
     return str(_slugify(nfc(text).replace("đ", "d").replace("Đ", "D")))
 
 
+def article_text(content: str | None, summary: str | None) -> str:
+    """An article's plain text, made from its sanitised HTML: what is signed and hashed
+    when it is normalised, and made again the same way wherever it is needed."""
+    return html_to_text(content or summary or "")
+
+
 def stored_text(text: str, body: str | None) -> str:
     """A stored article's plain text: the `text` column where an earlier version filled
     it, else html_to_text() of its content (or summary), which is how it was made (an

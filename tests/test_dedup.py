@@ -277,13 +277,13 @@ def test_explanation_is_recorded(db) -> None:  # type: ignore[no-untyped-def]
 
 def test_judge_is_pure_and_explains() -> None:
     from feeds.clock import iso
-    from feeds.text import stored_text
+    from feeds.text import article_text, stored_text
     from store.records import Candidate
 
     copy = COPIES["a feed summary of the full page"]
     old = Candidate("x", "s", ORIGINAL.source, ORIGINAL.title, ORIGINAL.title_key, "",
                     iso(ORIGINAL.published), ORIGINAL.shingles, ORIGINAL.content or "")  # fmt: skip
-    texts = stored_text("", copy.content or copy.summary), stored_text(old.text, old.body)
+    texts = article_text(copy.content, copy.summary), stored_text(old.text, old.body)
     verdict = judge(Side.of(copy), Side.of(old), DedupSettings(), body=overlap(*texts))
     assert verdict.same and verdict.containment == 1.0 and verdict.jaccard < 0.5
     assert "contained" in verdict.reason

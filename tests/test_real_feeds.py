@@ -17,7 +17,7 @@ import pytest
 from feeds import config as config_module
 from feeds.cycle import run_cycle
 from feeds.prepare import ParseJob, prepare
-from feeds.text import stored_text
+from feeds.text import article_text
 from store import open_store
 
 from .conftest import REAL, FeedServer
@@ -67,7 +67,7 @@ def test_every_real_feed_is_read_or_refused_with_a_reason(path: Path) -> None:
         return
     assert len(prepared.articles) == len(reference)
     for article in prepared.articles:
-        text = stored_text("", article.content or article.summary)
+        text = article_text(article.content, article.summary)
         assert unicodedata.is_normalized("NFC", article.title + text)
         assert "<script" not in (article.content or "") + (article.summary or "")
         assert article.published.tzinfo is not None

@@ -33,7 +33,7 @@ from feeds.similarity import (
     signature,
     tokens,
 )
-from feeds.text import stored_text
+from feeds.text import article_text
 
 BUS = "Từ ngày 10/4, ba tuyến buýt điện mới sẽ nối khu vực Hoàn Kiếm với sân bay Nội Bài."
 
@@ -166,7 +166,7 @@ def test_normalize_item_signs_and_hashes_the_text_it_keeps() -> None:
         assert article is not None
         # The text is not carried or stored: what stored_text() derives from the HTML kept
         # must be the very text that was signed and hashed.
-        text = stored_text("", article.content or article.summary)
+        text = article_text(article.content, article.summary)
         found = signature(text)
         assert (article.keys, article.shingle_set, article.figures) == (
             found.keys,
