@@ -336,7 +336,7 @@ def _start_worker() -> None:
 
 
 # Room in each pipe between a worker and its parent: a feed's parsed articles (about
-# 360 KB pickled for 50 entries) fit at once. Linux allows up to 1 MiB unprivileged.
+# 270 KB pickled for 50 entries) fit at once. Linux allows up to 1 MiB unprivileged.
 PIPE_BYTES = 1 << 20
 
 
