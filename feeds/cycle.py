@@ -302,7 +302,11 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
 
     The thread that stores is the slowest stage and needs a core of its own: on two
     cores a second worker parsed ahead only to wait, and cost its memory (about
-    50 MB) and the storing thread's CPU.
+    50 MB) and the storing thread's CPU. The worker runs at its parent's priority:
+    since storing got lighter, it is the lane that sets a first cycle's pace, and
+    niced it lost its core whenever one of the parent's threads woke (six pairs of
+    fresh first cycles over 1,000 feeds, alternating: faster five times, by 5 s at
+    the median).
 
     spawn, not fork: the parent has threads (HTTP, the scheduler) by then. Not
     forkserver either: a worker forked from a fork server that preloads nothing
@@ -320,19 +324,8 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
+        initializer=_widen_pipes,
     )
-
-
-def _start_worker() -> None:
-    """A parsing worker runs at its parent's priority: since storing got lighter, the
-    worker is the lane that sets a first cycle's pace. Niced (as it was when two
-    workers shared the cores with the storing thread), it lost its core whenever
-    one of the parent's threads woke: in six pairs of fresh first cycles over
-    1,000 feeds, the two alternating, the worker at its parent's priority finished
-    first five times, by 5 s at the median.
-    """
-    _widen_pipes()
 
 
 # Room in each pipe between a worker and its parent: a feed's parsed articles (about

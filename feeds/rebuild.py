@@ -55,9 +55,7 @@ def rebuild(db: Database, settings: DedupSettings, *, now: datetime) -> RebuildR
                r.pop("keys") or b"")
         for r in rows
     ]  # fmt: skip
-    texts = (
-        (text, body) for text, body in db.execute(f"select text, {BODY} from articles {order}")
-    )
+    texts = db.execute(f"select text, {BODY} from articles {order}")  # (text, body) rows
     groups = cluster(members, texts, settings)
     del members
     report = RebuildReport(articles=len(rows), stories_before=stories.count(db))
