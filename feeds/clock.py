@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+
+from store.timestamps import utc_text
 
 _DURATION = re.compile(r"(\d+)([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -45,11 +46,9 @@ def format_duration(delta: timedelta) -> str:
     return f"{seconds}s"
 
 
-@lru_cache(maxsize=4096)  # the cycle's `now` and a story's dates come back again and again
-def iso(moment: datetime) -> str:
-    """ISO-8601 UTC text, the only form datetimes take in the database."""
-    assert moment.tzinfo is not None, "naive datetime"
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+# ISO-8601 UTC text, the only form datetimes take in the database: the store's own
+# function, so that a moment the dedup compares is the very text the store wrote.
+iso = utc_text
 
 
 def from_iso(text: str) -> datetime:

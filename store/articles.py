@@ -13,8 +13,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import indexes
-from .db import utc_text
 from .records import ArticleRow, Candidate, NewArticle
+from .timestamps import utc_text
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -11,20 +11,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-@lru_cache(maxsize=4096)  # the cycle's `now` and a story's dates come back again and again
-def utc_text(moment: datetime) -> str:
-    """ISO-8601 UTC text, the only form datetimes take in the database; naive is a bug."""
-    assert moment.tzinfo is not None, "naive datetime"
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def connect(path: Path | str) -> Database:

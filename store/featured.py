@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from .db import utc_text
+from .timestamps import utc_text
 
 
 @dataclass(frozen=True)

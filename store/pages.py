@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from .db import utc_text
+from .timestamps import utc_text
 
 
 def known_urls(db: Database, sources: list[str]) -> dict[str, set[str]]:

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .db import utc_text
 from .records import ArticleRow, Copy, StoryKey, StoryRow
+from .timestamps import utc_text
 
 
 def create(
