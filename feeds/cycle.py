@@ -158,8 +158,8 @@ def _run_cycle(
                 threads,
                 work,
                 todo,
-                # As many fetched but unstored sources as fetching threads: the store
-                # is the slowest stage, and twice that held 12 MB more for no speed.
+                # As many fetched but unstored sources as fetching threads: storing
+                # takes a core's worth of work, and twice that held 12 MB more for no speed.
                 window=workers,
                 idle=commits.idle,
                 patience=commits.patience,
@@ -300,13 +300,13 @@ def parser_pool(jobs: int) -> ProcessPoolExecutor | None:
     """Worker processes for parsing, one per core but the storing thread's, when there
     are enough sources to pay (on one core, parsing stays in the fetching threads).
 
-    The thread that stores is the slowest stage and needs a core of its own: on two
-    cores a second worker parsed ahead only to wait, and cost its memory (about
-    50 MB) and the storing thread's CPU. The worker runs at its parent's priority:
-    since storing got lighter, it is the lane that sets a first cycle's pace, and
-    niced it lost its core whenever one of the parent's threads woke (six pairs of
-    fresh first cycles over 1,000 feeds, alternating: faster five times, by 5 s at
-    the median).
+    The thread that stores needs a core of its own (about as much CPU as the
+    worker's in a first cycle): on two cores a second worker parsed ahead only to
+    wait, and cost its memory (about 50 MB) and the storing thread's CPU. The
+    worker runs at its parent's priority: it is the lane that sets a first
+    cycle's pace, and niced it lost its core whenever one of the parent's threads
+    woke (six pairs of fresh first cycles over 1,000 feeds, alternating: faster
+    five times, by 5 s at the median).
 
     spawn, not fork: the parent has threads (HTTP, the scheduler) by then. Not
     forkserver either: a worker forked from a fork server that preloads nothing
