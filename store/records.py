@@ -24,8 +24,8 @@ class NewArticle:
     author: str | None
     summary: str | None  # sanitised HTML
     content: str | None  # sanitised HTML
-    # Its plain text is not carried: derived from content or summary where it is needed
-    # (feeds.text.stored_text), it is neither pickled from the worker nor stored.
+    # Its plain text is not carried: made again from content or summary where it is
+    # needed (feeds.text.article_text), it is neither pickled from the worker nor stored.
     text_hash: str | None  # of the normalised text; None when too short to identify a story
     content_hash: str  # of everything published: a change means "updated"
     published: datetime
